@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, createUutReport, eq, WatsClient } from '@tswats/sdk';
+import { firstLine, tswats } from './helpers.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+function report(serial: string) {
+  const b = createUutReport({
+    partNumber: 'PN-CLI', revision: 'A', serialNumber: serial, processCode: 10,
+    stationName: 'ST', location: 'L', purpose: 'P',
+  });
+  b.root.addPassFail('ok', true);
+  return b.build();
+}
+
+async function startSimProcess(args: string[]) {
+  const p = tswats(['sim', '--port', '0', ...args]);
+  const line = await firstLine(p);
+  const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  expect(match, `first line was: ${line}`).not.toBeNull();
+  return { p, url: match![1]! };
+}
+
+describe('tswats sim (as a process)', () => {
+  it('prints its URL first and serves the API', async () => {
+    const { p, url } = await startSimProcess([]);
+    const client = new WatsClient({ baseUrl: url, logLevel: 'off' });
+    expect(await client.app.version()).toMatch(/\d+\.\d+/);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('requires the token given with --token', async () => {
+    const { url } = await startSimProcess(['--token', 'c2VjcmV0']);
+    await expect(new WatsClient({ baseUrl: url, token: 'bm9wZQ==', maxRetries: 0, logLevel: 'off' }).app.version())
+      .rejects.toBeInstanceOf(AuthenticationError);
+    await expect(new WatsClient({ baseUrl: url, token: 'c2VjcmV0', logLevel: 'off' }).app.version()).resolves.toBeTruthy();
+  });
+
+  it('keeps reports across a restart with --data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tswats-cli-sim-'));
+    dirs.push(dir);
+    const first = await startSimProcess(['--data', dir]);
+    const r = report('SN-PERSIST');
+    await new WatsClient({ baseUrl: first.url, logLevel: 'off' }).reports.submit(r);
+    first.p.child.kill('SIGKILL'); // not even a clean shutdown
+    await first.p.exited;
+
+    const second = await startSimProcess(['--data', dir]);
+    const client = new WatsClient({ baseUrl: second.url, logLevel: 'off' });
+    const headers = await client.reports.queryHeaders({ filter: eq('serialNumber', 'SN-PERSIST') });
+    expect(headers.map((h) => h.uuid)).toEqual([r.id]);
+    expect(await client.reports.getWsjf(r.id)).toEqual(JSON.parse(JSON.stringify(r)));
+  });
+
+  it('applies fault flags: --error-rate 1 fails every request with the chosen status', async () => {
+    const { url } = await startSimProcess(['--error-rate', '1', '--error-status', '502']);
+    const err = await new WatsClient({ baseUrl: url, maxRetries: 0, logLevel: 'off' }).app.version().catch((e) => e);
+    expect(err.status).toBe(502);
+  });
+
+  it('rejects a bad flag with a clear message and exit code', async () => {
+    const p = tswats(['sim', '--port', 'eighty']);
+    expect(await p.exited).not.toBe(0);
+    expect(p.stderr()).toMatch(/--port must be a whole number/);
+  });
+});
+
+describe('tswats demo (the main job)', () => {
+  it('submits a UUT and a UUR, reads them back and prints a summary with the simulator URL', async () => {
+    const p = tswats(['demo', '--no-serve']);
+    const code = await p.exited;
+    expect(p.stderr()).toBe('');
+    expect(code).toBe(0);
+    const out = p.stdout();
+    expect(out).toMatch(/^WATS simulator: http:\/\/127\.0\.0\.1:\d+ /);
+    expect(out).toMatch(/UUT [0-9a-f-]{36} {2}result F {2}\d+ measurements, 1 failed: .*12V rail/);
+    expect(out).toMatch(/UUR [0-9a-f-]{36} {2}repair of [0-9a-f-]{36}/);
+    expect(out).toMatch(/UUT {2}Failed {2}process 10/);
+    expect(out).toMatch(/UUR {2}Passed {2}process 500/);
+    expect(out).toContain('identical to what was sent');
+  });
+});

@@ -1,0 +1,370 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  WatsError,
+} from './core/errors.js';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './internal/backoff.js';
+import { readEnv } from './internal/env.js';
+import { isLogLevel, levelLogger, redactHeaders, scrub, type Logger, type LogLevel } from './internal/log.js';
+import { AppResource } from './resources/app.js';
+import { ReportsResource } from './resources/reports.js';
+import { VERSION } from './version.js';
+
+/** How reports are checked before they are sent. */
+export type ValidationMode = 'strict' | 'truncate' | 'off';
+
+/** Options for {@link WatsClient}. Every field is optional; the JSDoc gives the default and env var. */
+export interface ClientOptions {
+  /**
+   * The WATS server, e.g. `https://acme.wats.com`. A trailing `/` or `/api` is removed.
+   * @default env `WATS_BASE_URL`
+   */
+  baseUrl?: string;
+  /**
+   * The API token, sent verbatim as `Authorization: Basic <token>` (a WATS token is
+   * already base64: either `base64("user:password")` or one issued by `GET /api/Auth/GetToken`).
+   * @default env `WATS_AUTH_TOKEN`
+   */
+  token?: string;
+  /** Per-attempt timeout in ms. @default 60000 */
+  timeout?: number;
+  /** Retries after the first attempt, for connection errors, 408, 429 and 5xx. @default 2 */
+  maxRetries?: number;
+  /** Fine-tuning of the backoff between retries. */
+  retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** Report validation before submit. @default 'strict' */
+  validation?: ValidationMode;
+  /** Headers added to every request. */
+  defaultHeaders?: Record<string, string>;
+  /** A `fetch` implementation. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Where the SDK logs. @default console */
+  logger?: Logger;
+  /** How much it logs. @default env `TSWATS_LOG`, else 'warn' */
+  logLevel?: LogLevel;
+  /** Appended to the `User-Agent` header, e.g. `my-station/1.2`. */
+  userAgentSuffix?: string;
+}
+
+/** Per-call options; each overrides the client's setting for that call. */
+export interface RequestOptions {
+  /** Per-attempt timeout in ms. */
+  timeout?: number;
+  /** Retries for this call. */
+  maxRetries?: number;
+  /** Aborts the call, including any backoff wait. */
+  signal?: AbortSignal;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+/** One HTTP call as the resources describe it. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** Path below the base URL, starting with `/api/`. */
+  path: string;
+  /** Query parameters; `undefined` values are left out. Names go on the wire as given. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body (serialised here) or a string already serialised. */
+  body?: unknown;
+  /** For a string `body`. @default 'application/json' */
+  contentType?: string;
+}
+
+/** A response as returned by {@link WatsClient.request}. */
+export interface APIResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+/** The resolved client configuration. Frozen; `withOptions()` makes a new one. */
+export interface ClientConfig {
+  readonly baseUrl: string;
+  readonly token: string | undefined;
+  readonly timeout: number;
+  readonly retry: RetryPolicy;
+  readonly validation: ValidationMode;
+  readonly defaultHeaders: Readonly<Record<string, string>>;
+  readonly userAgent: string;
+}
+
+const DEFAULT_RETRY: Omit<RetryPolicy, 'maxRetries'> = {
+  initialDelayMs: 500,
+  maxDelayMs: 8000,
+  jitter: 0.25,
+  maxRetryAfterMs: 60_000,
+};
+
+let requestCounter = 0;
+
+/**
+ * A typed client for the WATS REST API.
+ *
+ * ```ts
+ * const wats = new WatsClient();            // WATS_BASE_URL, WATS_AUTH_TOKEN
+ * await wats.reports.submit(report);        // validated, retried safely (the id makes it idempotent)
+ * for await (const h of wats.reports.queryHeaders({ filter: eq('partNumber', 'PN-1') })) { ... }
+ * ```
+ */
+export class WatsClient {
+  readonly config: ClientConfig;
+  readonly reports: ReportsResource;
+  readonly app: AppResource;
+  private readonly options: ClientOptions;
+  private readonly fetchImpl: typeof fetch;
+  private readonly log: Logger;
+
+  constructor(options: ClientOptions = {}) {
+    this.options = { ...options };
+    const baseUrl = options.baseUrl ?? readEnv('WATS_BASE_URL');
+    if (!baseUrl) {
+      throw new WatsError(
+        'No WATS server given: pass `baseUrl` to new WatsClient() or set WATS_BASE_URL.',
+        { code: 'WATS_ERR_CONFIG' },
+      );
+    }
+    const maxRetries = options.maxRetries ?? 2;
+    const timeout = options.timeout ?? 60_000;
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new WatsError(`maxRetries must be a whole number >= 0, got ${maxRetries}`, { code: 'WATS_ERR_CONFIG' });
+    }
+    if (!(timeout > 0)) {
+      throw new WatsError(`timeout must be > 0 ms, got ${timeout}`, { code: 'WATS_ERR_CONFIG' });
+    }
+    const envLevel = readEnv('TSWATS_LOG');
+    const level: LogLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : 'warn');
+    this.config = Object.freeze({
+      baseUrl: normaliseBaseUrl(baseUrl),
+      token: options.token ?? readEnv('WATS_AUTH_TOKEN'),
+      timeout,
+      retry: Object.freeze({ ...DEFAULT_RETRY, ...options.retry, maxRetries }),
+      validation: options.validation ?? 'strict',
+      defaultHeaders: Object.freeze({ ...options.defaultHeaders }),
+      userAgent: `tswats-sdk/${VERSION} (${runtimeName()})${options.userAgentSuffix ? ` ${options.userAgentSuffix}` : ''}`,
+    });
+    const f = options.fetch ?? globalThis.fetch;
+    if (typeof f !== 'function') {
+      throw new WatsError('No fetch implementation: pass `fetch` in the options.', { code: 'WATS_ERR_CONFIG' });
+    }
+    this.fetchImpl = f;
+    this.log = levelLogger(options.logger ?? console, level);
+    this.reports = new ReportsResource(this);
+    this.app = new AppResource(this);
+  }
+
+  /** A new client with some options changed; the original is untouched. */
+  withOptions(options: Partial<ClientOptions>): WatsClient {
+    return new WatsClient({
+      ...this.options,
+      baseUrl: this.config.baseUrl,
+      token: this.config.token,
+      ...options,
+    });
+  }
+
+  /**
+   * Sends one HTTP call with the client's one retry policy: connection errors,
+   * timeouts, 408, 429 and 5xx are retried with capped, jittered exponential
+   * backoff, or after the server's `Retry-After` when it sends one.
+   * Non-2xx answers become typed {@link APIError}s.
+   */
+  async request<T = unknown>(spec: RequestSpec, options: RequestOptions = {}): Promise<APIResponse<T>> {
+    const policy = { ...this.config.retry, maxRetries: options.maxRetries ?? this.config.retry.maxRetries };
+    const url = this.buildUrl(spec);
+    const logId = `log_${(++requestCounter).toString(36)}`;
+    let retryOf: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const attemptId = attempt === 1 ? logId : `${logId}.${attempt}`;
+      try {
+        const res = await this.attempt<T>(spec, url, options, attemptId, retryOf);
+        return { ...res, attempts: attempt };
+      } catch (err) {
+        const retryAfter = err instanceof APIError ? parseRetryAfter(err.headers) : undefined;
+        const retryable = shouldRetry(err);
+        const retriesLeft = attempt <= policy.maxRetries;
+        if (!retryable || !retriesLeft || (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)) {
+          throw err;
+        }
+        const delay = retryDelayMs(policy, attempt, retryAfter);
+        this.log.info(
+          `[${attemptId}] ${spec.method} ${spec.path} failed (${describe(err)}); retry ${attempt}/${policy.maxRetries} in ${delay} ms`,
+        );
+        try {
+          await sleep(delay, options.signal);
+        } catch (abortReason) {
+          throw new APIUserAbortError(undefined, { cause: abortReason });
+        }
+        retryOf = attemptId;
+      }
+    }
+  }
+
+  private async attempt<T>(
+    spec: RequestSpec,
+    url: string,
+    options: RequestOptions,
+    logId: string,
+    retryOf: string | undefined,
+  ): Promise<Omit<APIResponse<T>, 'attempts'>> {
+    if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
+    const headers = this.buildHeaders(spec, options);
+    let body: string | undefined;
+    if (spec.body !== undefined) body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+
+    const timeoutMs = options.timeout ?? this.config.timeout;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onUserAbort = () => controller.abort();
+    options.signal?.addEventListener('abort', onUserAbort, { once: true });
+
+    this.log.debug(`[${logId}] ${spec.method} ${url}`, {
+      headers: redactHeaders(headers),
+      ...(retryOf ? { retryOf } : {}),
+    });
+    const started = Date.now();
+    try {
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { method: spec.method, headers, body, signal: controller.signal });
+      } catch (err) {
+        throw this.transportError(err, options.signal, timedOut, timeoutMs, spec, url);
+      }
+      let data: unknown;
+      try {
+        data = await readBody(response);
+      } catch (err) {
+        throw this.transportError(err, options.signal, timedOut, timeoutMs, spec, url);
+      }
+      const requestId = response.headers.get('request-id') ?? response.headers.get('x-request-id') ?? undefined;
+      this.log.debug(`[${logId}] ${response.status} in ${Date.now() - started} ms`, requestId ? { requestId } : {});
+      if (!response.ok) {
+        throw APIError.generate({
+          status: response.status,
+          headers: response.headers,
+          body: data,
+          requestId,
+          method: spec.method,
+          url: this.scrubUrl(url),
+        });
+      }
+      return { data: data as T, status: response.status, headers: response.headers, requestId };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onUserAbort);
+    }
+  }
+
+  private transportError(
+    err: unknown,
+    userSignal: AbortSignal | undefined,
+    timedOut: boolean,
+    timeoutMs: number,
+    spec: RequestSpec,
+    url: string,
+  ): WatsError {
+    if (userSignal?.aborted) return new APIUserAbortError(undefined, { cause: userSignal.reason });
+    const where = `${spec.method} ${this.scrubUrl(url)}`;
+    if (timedOut) return new APIConnectionTimeoutError(`${where} timed out after ${timeoutMs} ms`, { cause: err });
+    const reason = scrub(causeText(err), this.config.token);
+    return new APIConnectionError(`${where} failed: ${reason}`, { cause: err });
+  }
+
+  private buildUrl(spec: RequestSpec): string {
+    const url = new URL(this.config.baseUrl + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v !== undefined) url.searchParams.append(k, String(v));
+    }
+    // URLSearchParams writes spaces as '+'; OData servers expect %20, so do the same as browsers' encodeURIComponent.
+    return url.toString().replace(/\+/g, '%20');
+  }
+
+  private buildHeaders(spec: RequestSpec, options: RequestOptions): Headers {
+    const h = new Headers({ accept: 'application/json', ...this.config.defaultHeaders, ...options.headers });
+    if (spec.body !== undefined && !h.has('content-type')) {
+      h.set('content-type', typeof spec.body === 'string' ? (spec.contentType ?? 'application/json') : 'application/json');
+    }
+    if (this.config.token && !h.has('authorization')) h.set('authorization', `Basic ${this.config.token}`);
+    // Browsers forbid setting User-Agent; they drop it silently, which is fine.
+    h.set('user-agent', this.config.userAgent);
+    return h;
+  }
+
+  private scrubUrl(url: string): string {
+    return scrub(url, this.config.token);
+  }
+}
+
+/** True for failures that may succeed when sent again. */
+export function shouldRetry(err: unknown): boolean {
+  if (err instanceof APIUserAbortError) return false;
+  if (err instanceof APIConnectionError) return true;
+  if (err instanceof APIError) return isRetryableStatus(err.status);
+  return false;
+}
+
+function normaliseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new WatsError(`baseUrl is not a URL: ${JSON.stringify(raw)}`, { code: 'WATS_ERR_CONFIG' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WatsError(`baseUrl must be http(s), got ${url.protocol}`, { code: 'WATS_ERR_CONFIG' });
+  }
+  let path = url.pathname.replace(/\/+$/, '');
+  if (/\/api$/i.test(path)) path = path.slice(0, -4);
+  return `${url.origin}${path}`;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (/json/i.test(type) || /^\s*[[{"]/.test(text)) {
+    try {
+      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function causeText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; e && i < 4; i++) {
+    if (e instanceof Error) {
+      const code = (e as { code?: unknown }).code;
+      parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
+function describe(err: unknown): string {
+  if (err instanceof APIError) return `HTTP ${err.status}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function runtimeName(): string {
+  const g = globalThis as { process?: { versions?: { node?: string } }; navigator?: { userAgent?: string } };
+  if (g.process?.versions?.node) return `node ${g.process.versions.node}`;
+  return 'browser';
+}

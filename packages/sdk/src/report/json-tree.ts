@@ -1,0 +1,71 @@
+/**
+ * Deep copies of JSON trees (internal to the report module).
+ *
+ * The report model *is* the JSON tree, so parsing, serialising and validation all copy it
+ * with the same rules as `JSON.stringify` (undefined/function values dropped from objects
+ * and nulled in arrays, `toJSON()` honoured), plus a choice of what to do with non-finite
+ * numbers, which JSON cannot hold.
+ */
+
+/** Thrown by {@link cloneJsonTree} with the path of the offending value. */
+export class JsonTreeError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path || '(root)'}: ${message}`);
+    this.path = path;
+  }
+}
+
+/** `keep`: copy NaN/±Infinity as numbers. `string`: write them as `"NaN"`, `"Infinity"`, `"-Infinity"`. */
+export type NonFiniteMode = 'keep' | 'string';
+
+/** The string WSJF uses for a non-finite number. */
+export function nonFiniteToString(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  return n > 0 ? 'Infinity' : '-Infinity';
+}
+
+/**
+ * Returns a deep copy of `value` that contains only JSON values.
+ * @throws JsonTreeError on circular references and bigint values.
+ */
+export function cloneJsonTree(value: unknown, nonFinite: NonFiniteMode, path = ''): unknown {
+  return copy(value, nonFinite, path, '', new Set());
+}
+
+function copy(value: unknown, nonFinite: NonFiniteMode, path: string, key: string, seen: Set<object>): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) || nonFinite === 'keep' ? value : nonFiniteToString(value);
+  }
+  if (typeof value === 'bigint') throw new JsonTreeError(path, 'bigint values are not JSON');
+  if (typeof value !== 'object') return undefined; // undefined, function, symbol
+  const withToJson = value as { toJSON?: (key: string) => unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    return copy(withToJson.toJSON(key), nonFinite, path, key, seen);
+  }
+  if (seen.has(value)) throw new JsonTreeError(path, 'circular reference');
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      return value.map((item: unknown, i) => {
+        const out = copy(item, nonFinite, `${path}[${i}]`, String(i), seen);
+        return out === undefined ? null : out;
+      });
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const v = copy((value as Record<string, unknown>)[k], nonFinite, path ? `${path}.${k}` : k, k, seen);
+      if (v === undefined) continue;
+      // JSON.parse creates an own "__proto__" key; plain assignment would set the prototype instead.
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      } else {
+        out[k] = v;
+      }
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, expect } from 'vitest';
+import { startSim, type SimHandle, type SimOptions } from '@tswats/sim';
+import { WatsClient, type ClientOptions, type Logger } from '@tswats/sdk';
+
+const open: SimHandle[] = [];
+
+afterEach(async () => {
+  const sims = open.splice(0);
+  for (const sim of sims) {
+    const violations = sim.contractViolations();
+    await sim.close();
+    // Every request the SDK sent and every answer it got must match the OpenAPI document.
+    expect(violations).toEqual([]);
+  }
+});
+
+/** A simulator on 127.0.0.1:0 with contract checking, closed (and checked) after the test. */
+export async function testSim(options: SimOptions = {}): Promise<SimHandle> {
+  const sim = await startSim({ checkContract: true, ...options });
+  open.push(sim);
+  return sim;
+}
+
+/** A client for the simulator with fast retries (tests use short real delays, not fake timers). */
+export function clientFor(sim: SimHandle, options: ClientOptions = {}): WatsClient {
+  return new WatsClient({
+    baseUrl: sim.url,
+    retry: { initialDelayMs: 20, maxDelayMs: 100 },
+    logLevel: 'off',
+    ...options,
+  });
+}
+
+/** A logger that keeps every line, to check what the SDK prints. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string, ...rest: unknown[]) => {
+    lines.push([message, ...rest.map((r) => JSON.stringify(r))].join(' '));
+  };
+  return { lines, error: keep, warn: keep, info: keep, debug: keep };
+}
+
+const FIXTURES = new URL('./fixtures/wsjf/', import.meta.url);
+
+/** A real WSJF file from the fixtures, as JSON.parse gives it. */
+export function wsjfFixture(name: string): Record<string, unknown> {
+  const text = readFileSync(new URL(name, FIXTURES), 'utf8').replace(/^\uFEFF/, '');
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export const WSJF_FIXTURES = [
+  'example_report_from_server.json',
+  'WATS - WSJF UUT Example file.json',
+  'WATS - WSJF UUR Example file.json',
+];
