@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION, WatsError } from '@tswats/sdk';
-import { ExitError, InternalError, bugReport } from './errors.js';
+import { ExitError, InternalError, UsageError, bugReport } from './errors.js';
 
 /** Parses a whole number option, e.g. `--port 8080`. */
 export function intOption(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
@@ -43,6 +43,12 @@ function buildProgram(): Command {
     .option('--latency-jitter <ms>', 'add up to this much random delay on top', intOption('--latency-jitter', 0, 600_000))
     .option('--error-rate <p>', 'fail this fraction of /api requests (0..1)', numberOption('--error-rate', 0, 1))
     .option('--error-status <code>', 'status for --error-rate failures', intOption('--error-status', 400, 599), 503)
+    .option('--retry-after <s>', 'send Retry-After (seconds) with --error-rate and --fail-next failures', numberOption('--retry-after', 0, 86_400))
+    .option('--fail-next <n>', 'fail the next N /api requests with --error-status', intOption('--fail-next', 1))
+    .option('--drop-next <n>', 'drop the connection of the next N /api requests', intOption('--drop-next', 1))
+    .option('--drop-when <when>', "drop 'before' or 'after' the request is handled", 'before')
+    .option('--outage <ms>', 'no /api request gets an answer for this long after start', intOption('--outage', 1))
+    .option('--faults <json>', 'any faults as JSON, e.g. \'{"failNext":{"count":2,"status":429,"retryAfter":1}}\'')
     .option('--seed <n>', 'seed for the random faults (repeatable runs)', intOption('--seed'))
     .option('--log', 'log every request (JSON lines on stderr)')
     .action(async (opts) => (await import('./commands/sim.js')).runSim(opts));
@@ -66,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander already printed help/usage
     if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof UsageError) {
+      console.error(`tswats: ${err.message}`);
+      return 2;
+    }
     if (err instanceof InternalError) {
       console.error(bugReport(err));
       return 70;

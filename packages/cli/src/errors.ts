@@ -27,3 +27,11 @@ export function bugReport(err: InternalError): string {
     `  ${err.stack ?? ''}`,
   ].join('\n');
 }
+
+/** The user asked for something that cannot work (bad flag values found after parsing). Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -56,7 +56,7 @@ describe('tswats sim (as a process)', () => {
     const client = new WatsClient({ baseUrl: second.url, logLevel: 'off' });
     const headers = await client.reports.queryHeaders({ filter: eq('serialNumber', 'SN-PERSIST') });
     expect(headers.map((h) => h.uuid)).toEqual([r.id]);
-    expect(await client.reports.getWsjf(r.id)).toEqual(JSON.parse(JSON.stringify(r)));
+    expect(await client.reports.getWsjf(r.id!)).toEqual(JSON.parse(JSON.stringify(r)));
   });
 
   it('applies fault flags: --error-rate 1 fails every request with the chosen status', async () => {
@@ -85,5 +85,31 @@ describe('tswats demo (the main job)', () => {
     expect(out).toMatch(/UUT {2}Failed {2}process 10/);
     expect(out).toMatch(/UUR {2}Passed {2}process 500/);
     expect(out).toContain('identical to what was sent');
+  });
+});
+
+describe('tswats sim fault flags', () => {
+  it('--fail-next with --retry-after answers 429s the SDK rides out', async () => {
+    const { url } = await startSimProcess(['--fail-next', '2', '--error-status', '429', '--retry-after', '0.05']);
+    const client = new WatsClient({ baseUrl: url, logLevel: 'off' });
+    const res = await client.reports.submit(report('SN-FLAGS'));
+    expect(res.attempts).toBe(3);
+    const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { rejected: { byStatus: Record<string, number> } };
+    expect(stats.rejected.byStatus['429']).toBe(2);
+  });
+
+  it('--faults takes JSON and --drop-next drops connections', async () => {
+    const { url } = await startSimProcess(['--faults', '{"latency":{"ms":1}}', '--drop-next', '1', '--drop-when', 'after']);
+    const client = new WatsClient({ baseUrl: url, logLevel: 'off', retry: { initialDelayMs: 10 } });
+    const r = report('SN-DROP');
+    expect((await client.reports.submit(r)).attempts).toBe(2);
+    const faults = (await (await fetch(`${url}/_sim/faults`)).json()) as Record<string, unknown>;
+    expect(faults.latency).toEqual(expect.objectContaining({ ms: 1 }));
+  });
+
+  it('names the field of a bad --faults value', async () => {
+    const p = tswats(['sim', '--port', '0', '--faults', '{"failNext":{"count":-1}}']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/failNext\.count/);
   });
 });

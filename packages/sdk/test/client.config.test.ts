@@ -62,3 +62,13 @@ describe('WatsClient configuration', () => {
     expect(version.length).toBeGreaterThan(0);
   });
 });
+
+describe('connections', () => {
+  it('reuses keep-alive connections instead of opening one per request', async () => {
+    const sim = await testSim();
+    const client = clientFor(sim);
+    for (let i = 0; i < 20; i++) await client.app.version();
+    expect(sim.stats().received).toBe(20);
+    expect(sim.stats().connections).toBeLessThanOrEqual(2);
+  });
+});

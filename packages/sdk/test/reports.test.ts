@@ -65,7 +65,7 @@ describe('submitting and reading back reports', () => {
     await client.reports.submit(r);
     await client.reports.submit({ ...r, result: 'F' });
     expect(sim.reportCount()).toBe(1);
-    expect((await client.reports.getWsjf(r.id)).result).toBe('F');
+    expect((await client.reports.getWsjf(r.id!)).result).toBe('F');
   });
 
   it('strict validation lists every problem and sends nothing', async () => {
@@ -166,6 +166,10 @@ describe('querying report headers', () => {
     expect(odd.map((h) => h.serialNumber)).toEqual(['SN-D1', 'SN-D3', 'SN-D5']);
     const some = await client.reports.queryHeaders({ filter: isIn('serialNumber', ['SN-D0', 'SN-D5', 'nope']) });
     expect(some.map((h) => h.serialNumber).sort()).toEqual(['SN-D0', 'SN-D5']);
+    // Optional criteria that are all absent leave a filter that matches everything.
+    const station: string | undefined = undefined;
+    expect(await client.reports.queryHeaders({ filter: and(station && eq('stationName', station)) })).toHaveLength(6);
+    expect(await client.reports.queryHeaders({ filter: isIn('serialNumber', []) })).toHaveLength(0);
   });
 
   it('always sends $top, so the server default of 10 never hides reports', async () => {
@@ -183,7 +187,7 @@ describe('querying report headers', () => {
     const base = Date.parse('2026-05-01T00:00:00Z');
     for (let i = 0; i < 23; i++) {
       const r = uut(`SN-P${i}`, { start: new Date(base + (i % 4) * 1000) }); // ties on start: order must still be stable
-      ids.add(r.id);
+      ids.add(r.id!);
       await client.reports.submit(r);
     }
     const seen: string[] = [];

@@ -60,6 +60,7 @@ export function buildSimServer(options: SimOptions = {}): SimServer {
     return reply.code(status).send(aspNetError(message));
   });
 
+  app.server.on('connection', () => sim.stats.connection());
   registerApiHooks(server, sim);
   registerAdminRoutes(server, sim);
   const dispatch = createDispatcher(sim, routes);

@@ -5,6 +5,8 @@ export type FaultKind = 'latency' | 'errorRate' | 'failNext' | 'dropBefore' | 'd
 export interface SimStats {
   /** `/api` requests received (including those faults answered). */
   received: number;
+  /** TCP connections accepted (admin requests included); with keep-alive, far fewer than requests. */
+  connections: number;
   /** Received requests by operationId (`"unmatched"` for URLs the spec does not have). */
   byOperation: Record<string, number>;
   /** Received requests by `"METHOD /path/template"` (unique where operationIds repeat). */
@@ -36,6 +38,11 @@ export class StatsCounter {
   private byStatus: Record<string, number> = {};
   private faults = emptyFaults();
   private reportsReceived = 0;
+  private connections = 0;
+
+  connection(): void {
+    this.connections++;
+  }
 
   request(operationId: string | undefined, route: string | undefined): void {
     this.received++;
@@ -64,6 +71,7 @@ export class StatsCounter {
   snapshot(reportsStored: number): SimStats {
     return {
       received: this.received,
+      connections: this.connections,
       byOperation: { ...this.byOperation },
       byRoute: { ...this.byRoute },
       accepted: this.accepted,
@@ -82,5 +90,6 @@ export class StatsCounter {
     this.byStatus = {};
     this.faults = emptyFaults();
     this.reportsReceived = 0;
+    this.connections = 0;
   }
 }

@@ -1,4 +1,5 @@
-import { startSim, type FaultOptions } from '@tswats/sim';
+import { UsageError } from '../errors.js';
+import { normalizeFaultOptions, startSim, type FaultOptions } from '@tswats/sim';
 
 /** Options of `tswats sim`, as commander parses them. */
 export interface SimCommandOptions {
@@ -10,20 +11,51 @@ export interface SimCommandOptions {
   latencyJitter?: number;
   errorRate?: number;
   errorStatus: number;
+  retryAfter?: number;
+  failNext?: number;
+  dropNext?: number;
+  dropWhen: string;
+  outage?: number;
+  faults?: string;
   seed?: number;
   log?: boolean;
 }
 
-/** Maps the fault flags onto the simulator's plain-JSON fault options. */
+/**
+ * Maps the fault flags onto the simulator's plain-JSON fault options: `--faults`
+ * JSON first, then each specific flag on top. Checked by the simulator's own
+ * `normalizeFaultOptions`, so a mistake names the field.
+ */
 export function faultsFromFlags(opts: SimCommandOptions): FaultOptions | undefined {
-  const faults: FaultOptions = {};
+  let faults: FaultOptions = {};
+  if (opts.faults !== undefined) {
+    try {
+      faults = JSON.parse(opts.faults) as FaultOptions;
+    } catch (err) {
+      throw new UsageError(`--faults is not JSON: ${(err as Error).message}`);
+    }
+  }
+  const retryAfter = opts.retryAfter === undefined ? {} : { retryAfter: opts.retryAfter };
   if (opts.latency !== undefined || opts.latencyJitter !== undefined) {
     faults.latency = { ms: opts.latency ?? 0, ...(opts.latencyJitter ? { jitter: opts.latencyJitter } : {}) };
   }
   if (opts.errorRate !== undefined && opts.errorRate > 0) {
-    faults.errorRate = { rate: opts.errorRate, status: opts.errorStatus };
+    faults.errorRate = { rate: opts.errorRate, status: opts.errorStatus, ...retryAfter };
   }
-  return Object.keys(faults).length ? faults : undefined;
+  if (opts.failNext !== undefined) faults.failNext = { count: opts.failNext, status: opts.errorStatus, ...retryAfter };
+  if (opts.dropNext !== undefined) {
+    if (opts.dropWhen !== 'before' && opts.dropWhen !== 'after') {
+      throw new UsageError(`--drop-when must be 'before' or 'after', got '${opts.dropWhen}'`);
+    }
+    faults.dropNext = { count: opts.dropNext, when: opts.dropWhen };
+  }
+  if (opts.outage !== undefined) faults.outage = { ms: opts.outage };
+  if (Object.keys(faults).length === 0) return undefined;
+  try {
+    return normalizeFaultOptions(faults);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** `tswats sim`: runs until SIGINT/SIGTERM. First stdout line: `listening on http://HOST:PORT`. */
