@@ -166,6 +166,7 @@ describe('/_sim admin routes', () => {
     const stats = await json(await fetch(`${sim.url}/_sim/stats`));
     expect(stats).toEqual({
       received: 4,
+      connections: expect.any(Number),
       byOperation: { Report_PostWSJF: 2, App_Version: 1, unmatched: 1 },
       byRoute: { 'POST /api/Report/WSJF': 2, 'GET /api/App/Version': 1 },
       accepted: 1,
