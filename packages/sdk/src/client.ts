@@ -9,6 +9,20 @@ import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep, type RetryPoli
 import { readEnv } from './internal/env.js';
 import { isLogLevel, levelLogger, redactHeaders, scrub, type Logger, type LogLevel } from './internal/log.js';
 import { AppResource } from './resources/app.js';
+import { ProductionResource } from './resources/production.js';
+import { ProductResource } from './resources/product.js';
+import { AssetResource } from './resources/asset.js';
+import { ProcessResource } from './resources/process.js';
+import { AnalyticsResource } from './resources/analytics.js';
+import { SoftwareResource } from './resources/software.js';
+import { RootCauseResource } from './resources/root-cause.js';
+import { ScimResource } from './resources/scim.js';
+import { BarcodeResource } from './resources/barcode.js';
+import { ExportResource } from './resources/export.js';
+import { SystemManagerResource } from './resources/system-manager.js';
+import { WorkflowResource } from './resources/workflow.js';
+import { AuthResource } from './resources/auth.js';
+import { InternalResource } from './resources/internal.js';
 import { ReportsResource } from './resources/reports.js';
 import { VERSION } from './version.js';
 
@@ -67,10 +81,17 @@ export interface RequestSpec {
   path: string;
   /** Query parameters; `undefined` values are left out. Names go on the wire as given. */
   query?: Record<string, string | number | boolean | undefined>;
-  /** A JSON body (serialised here) or a string already serialised. */
+  /**
+   * The body: a JSON value (serialised here), a string already serialised, bytes
+   * (`Uint8Array`/`ArrayBuffer`/`Blob`, sent as is) or `FormData` (multipart; fetch sets the boundary).
+   */
   body?: unknown;
-  /** For a string `body`. @default 'application/json' */
+  /** For a string or bytes `body`. @default 'application/json' for strings, 'application/octet-stream' for bytes */
   contentType?: string;
+  /** How to read a 2xx answer. @default 'auto' (JSON when it looks like JSON, else text) */
+  responseType?: 'auto' | 'json' | 'text' | 'bytes';
+  /** Internal (`/api/internal/...`) routes also need `Referer: <baseUrl>`. */
+  internal?: boolean;
 }
 
 /** A response as returned by {@link WatsClient.request}. */
@@ -114,8 +135,38 @@ let requestCounter = 0;
  */
 export class WatsClient {
   readonly config: ClientConfig;
+  /** Reports: submit and fetch WSJF/WSXF, header queries, attachments, certificates. */
   readonly reports: ReportsResource;
+  /** Server information: version, common user settings. */
   readonly app: AppResource;
+  /** Production: units, serial numbers, batches, phases, child units, verification. */
+  readonly production: ProductionResource;
+  /** Products: products, revisions, BOM, vendors, product groups. */
+  readonly product: ProductResource;
+  /** Assets: assets, types, counts, calibration, maintenance, state, logs, messages, sub-assets. */
+  readonly asset: AssetResource;
+  /** Processes (test, repair and WIP operations), levels and product groups; with an optional offline cache. */
+  readonly process: ProcessResource;
+  /** Analytics: yield, top failed, measurements, aggregated measurements, step analysis, OEE, serial-number history, UUT/UUR report lists. */
+  readonly analytics: AnalyticsResource;
+  /** Software distribution: packages, files, folders, status. */
+  readonly software: SoftwareResource;
+  /** Root cause: tickets and their attachments. */
+  readonly rootCause: RootCauseResource;
+  /** SCIM v2 users and tokens. */
+  readonly scim: ScimResource;
+  /** Barcode identifiers. */
+  readonly barcode: BarcodeResource;
+  /** Exports: queue a certificate export, list and download exported files. */
+  readonly export: ExportResource;
+  /** System manager: clients (stations), client logs, levels, system status. */
+  readonly systemManager: SystemManagerResource;
+  /** Workflow: start and end a test. */
+  readonly workflow: WorkflowResource;
+  /** Authentication tokens. */
+  readonly auth: AuthResource;
+  /** Internal (`/api/internal/...`) routes: not a stable contract; used only where public routes cannot do the job. */
+  readonly internal: InternalResource;
   private readonly options: ClientOptions;
   private readonly fetchImpl: typeof fetch;
   private readonly log: Logger;
@@ -156,6 +207,20 @@ export class WatsClient {
     this.log = levelLogger(options.logger ?? console, level);
     this.reports = new ReportsResource(this);
     this.app = new AppResource(this);
+    this.production = new ProductionResource(this);
+    this.product = new ProductResource(this);
+    this.asset = new AssetResource(this);
+    this.process = new ProcessResource(this);
+    this.analytics = new AnalyticsResource(this);
+    this.software = new SoftwareResource(this);
+    this.rootCause = new RootCauseResource(this);
+    this.scim = new ScimResource(this);
+    this.barcode = new BarcodeResource(this);
+    this.export = new ExportResource(this);
+    this.systemManager = new SystemManagerResource(this);
+    this.workflow = new WorkflowResource(this);
+    this.auth = new AuthResource(this);
+    this.internal = new InternalResource(this);
   }
 
   /** A new client with some options changed; the original is untouched. */
@@ -214,8 +279,7 @@ export class WatsClient {
   ): Promise<Omit<APIResponse<T>, 'attempts'>> {
     if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: options.signal.reason });
     const headers = this.buildHeaders(spec, options);
-    let body: string | undefined;
-    if (spec.body !== undefined) body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    const body = encodeBody(spec.body);
 
     const timeoutMs = options.timeout ?? this.config.timeout;
     const controller = new AbortController();
@@ -241,7 +305,7 @@ export class WatsClient {
       }
       let data: unknown;
       try {
-        data = await readBody(response);
+        data = await readBody(response, response.ok ? (spec.responseType ?? 'auto') : 'auto');
       } catch (err) {
         throw this.transportError(err, options.signal, timedOut, timeoutMs, spec, url);
       }
@@ -289,10 +353,16 @@ export class WatsClient {
   }
 
   private buildHeaders(spec: RequestSpec, options: RequestOptions): Headers {
-    const h = new Headers({ accept: 'application/json', ...this.config.defaultHeaders, ...options.headers });
-    if (spec.body !== undefined && !h.has('content-type')) {
-      h.set('content-type', typeof spec.body === 'string' ? (spec.contentType ?? 'application/json') : 'application/json');
+    const h = new Headers({
+      accept: spec.responseType === 'bytes' ? '*/*' : 'application/json',
+      ...this.config.defaultHeaders,
+      ...options.headers,
+    });
+    if (spec.body !== undefined && !h.has('content-type') && !isFormData(spec.body)) {
+      const type = isBytes(spec.body) ? 'application/octet-stream' : 'application/json';
+      h.set('content-type', spec.contentType ?? type);
     }
+    if (spec.internal) h.set('referer', this.config.baseUrl);
     if (this.config.token && !h.has('authorization')) h.set('authorization', `Basic ${this.config.token}`);
     // Browsers forbid setting User-Agent; they drop it silently, which is fine.
     h.set('user-agent', this.config.userAgent);
@@ -327,11 +397,29 @@ function normaliseBaseUrl(raw: string): string {
   return `${url.origin}${path}`;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+function isFormData(body: unknown): body is FormData {
+  return typeof FormData !== 'undefined' && body instanceof FormData;
+}
+
+function isBytes(body: unknown): body is Uint8Array | ArrayBuffer | Blob {
+  return (
+    body instanceof Uint8Array || body instanceof ArrayBuffer || (typeof Blob !== 'undefined' && body instanceof Blob)
+  );
+}
+
+function encodeBody(body: unknown): RequestInit['body'] {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string' || isFormData(body) || isBytes(body)) return body as RequestInit['body'];
+  return JSON.stringify(body);
+}
+
+async function readBody(response: Response, type: 'auto' | 'json' | 'text' | 'bytes'): Promise<unknown> {
+  if (type === 'bytes') return new Uint8Array(await response.arrayBuffer());
   const text = await response.text();
+  if (type === 'text') return text;
   if (text === '') return undefined;
-  const type = response.headers.get('content-type') ?? '';
-  if (/json/i.test(type) || /^\s*[[{"]/.test(text)) {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (type === 'json' || /json/i.test(contentType) || /^\s*[[{"]/.test(text)) {
     try {
       return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {

@@ -53,10 +53,26 @@ export {
 } from './odata/filter.js';
 export type { Filter, Guid, ODataValue } from './odata/filter.js';
 export { AppResource } from './resources/app.js';
+export { APIResource } from './core/resource.js';
+export { ProductionResource } from './resources/production.js';
+export { ProductResource } from './resources/product.js';
+export { AssetResource } from './resources/asset.js';
+export { ProcessResource } from './resources/process.js';
+export { AnalyticsResource } from './resources/analytics.js';
+export { SoftwareResource } from './resources/software.js';
+export { RootCauseResource } from './resources/root-cause.js';
+export { ScimResource } from './resources/scim.js';
+export { BarcodeResource } from './resources/barcode.js';
+export { ExportResource } from './resources/export.js';
+export { SystemManagerResource } from './resources/system-manager.js';
+export { WorkflowResource } from './resources/workflow.js';
+export { AuthResource } from './resources/auth.js';
+export { InternalResource } from './resources/internal.js';
 export { ReportsResource } from './resources/reports.js';
 export type { GetWsjfParams, HeaderQueryParams, SubmitOptions, SubmitResult } from './resources/reports.js';
 export type { HeaderExpand, HeaderOrderField, ReportHeader } from './resources/report-header.js';
 export { VERSION } from './version.js';
+export type { components as WatsApiComponents, operations as WatsApiOperations, paths as WatsApiPaths } from './generated/wats-api.js';
 
 // The WSJF report model.
 export {

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { startSim, type SimHandle, type SimOptions } from '@tswats/sim';
 import { WatsClient, type ClientOptions, type Logger } from '@tswats/sdk';
 
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const open: SimHandle[] = [];
 
 afterEach(async () => {
@@ -15,17 +18,27 @@ afterEach(async () => {
   }
 });
 
+/** Where the simulator notes which test called which operation; `npm run api-coverage` reads it. */
+export const API_COVERAGE_FILE = fileURLToPath(new URL('../../../.tswats/api-coverage.jsonl', import.meta.url));
+mkdirSync(dirname(API_COVERAGE_FILE), { recursive: true });
+
 /** A simulator on 127.0.0.1:0 with contract checking, closed (and checked) after the test. */
 export async function testSim(options: SimOptions = {}): Promise<SimHandle> {
-  const sim = await startSim({ checkContract: true, ...options });
+  const sim = await startSim({ checkContract: true, coverageFile: API_COVERAGE_FILE, ...options });
   open.push(sim);
   return sim;
 }
 
 /** A client for the simulator with fast retries (tests use short real delays, not fake timers). */
 export function clientFor(sim: SimHandle, options: ClientOptions = {}): WatsClient {
+  // Names the calling test in every request, for the API coverage table.
+  const state = expect.getState();
+  const test = state.currentTestName
+    ? `${relative(REPO_ROOT, state.testPath ?? '')} > ${state.currentTestName}`
+    : undefined;
   return new WatsClient({
     baseUrl: sim.url,
+    defaultHeaders: test ? { 'x-tswats-test': encodeURIComponent(test) } : {},
     retry: { initialDelayMs: 20, maxDelayMs: 100 },
     logLevel: 'off',
     ...options,

@@ -10,6 +10,7 @@ import { getRegistry } from './openapi/registry.js';
 import { resolveSimConfig, type SimOptions } from './options.js';
 import { bindRoutes } from './routes/index.js';
 import { StatsCounter } from './stats.js';
+import { DomainStates } from './store/domain-state.js';
 import { ReportStore } from './store/report-store.js';
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'] as const;
@@ -31,6 +32,7 @@ export function buildSimServer(options: SimOptions = {}): SimServer {
     config,
     registry,
     store: new ReportStore(config.dataDir),
+    state: new DomainStates(config.dataDir),
     faults: new FaultController(config.faults, config.seed),
     stats: new StatsCounter(),
     contract: new ContractRecorder(config.checkContract),
@@ -69,6 +71,7 @@ export function buildSimServer(options: SimOptions = {}): SimServer {
   app.setNotFoundHandler(dispatch);
   app.addHook('onReady', async () => {
     await sim.store.load();
+    await sim.state.load();
   });
   app.addHook('onClose', async () => {
     await sim.store.flush();

@@ -4,6 +4,7 @@ import type { ContractRecorder } from './openapi/contract.js';
 import type { OperationRegistry, RouteMatch } from './openapi/registry.js';
 import type { SimConfig } from './options.js';
 import type { StatsCounter } from './stats.js';
+import type { DomainStates } from './store/domain-state.js';
 import type { ReportStore } from './store/report-store.js';
 
 /** Everything a route handler may use; one per simulator instance. */
@@ -11,6 +12,8 @@ export interface SimContext {
   config: SimConfig;
   registry: OperationRegistry;
   store: ReportStore;
+  /** State of the stateful domains (products, units, assets, ...). */
+  state: DomainStates;
   faults: FaultController;
   stats: StatsCounter;
   contract: ContractRecorder;

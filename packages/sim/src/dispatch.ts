@@ -1,8 +1,18 @@
+import { appendFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiPath, pathnameOf, type SimContext } from './context.js';
 import { aspNetError, coerceError, HttpError, methodNotAllowedMessage, notFoundMessage } from './errors.js';
 import { bindParameters, type RawQuery } from './openapi/params.js';
 import type { RouteDefinition, RouteResult } from './routes/route-types.js';
+
+/** Notes which test called which operation (see `SimOptions.coverageFile`). */
+function recordCoverage(sim: SimContext, request: FastifyRequest, op: string, status: number): void {
+  const file = sim.config.coverageFile;
+  const test = request.headers['x-tswats-test'];
+  if (!file || typeof test !== 'string') return;
+  // One short line per call; appends of this size are not interleaved between processes.
+  appendFileSync(file, `${JSON.stringify({ op, status, test: decodeURIComponent(test) })}\n`);
+}
 
 function requestUri(request: FastifyRequest): string {
   return `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url}`;
@@ -53,6 +63,11 @@ export function createDispatcher(sim: SimContext, routes: Map<string, RouteDefin
       return sendJson(reply, 500, aspNetError('An error has occurred.'));
     }
     const status = result.status ?? 200;
+    recordCoverage(sim, request, operation.key, status);
+    if (result.raw !== undefined) {
+      reply.code(status).headers(result.headers ?? {}).type(result.contentType ?? 'application/octet-stream');
+      return reply.send(result.raw);
+    }
     sim.contract.checkResponse(operation, status, result.body);
     return sendJson(reply, status, result.body, result.headers);
   };

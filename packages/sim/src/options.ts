@@ -28,6 +28,12 @@ export interface SimOptions {
   checkContract?: boolean;
   /** Seed for the error-rate random generator, for reproducible runs. Default: unseeded. */
   seed?: number;
+  /**
+   * Append one JSON line per handled `/api` call that carries an `x-tswats-test` header
+   * (`{"op": "GET /api/...", "status": 200, "test": "..."}`) to this file. The SDK's test helpers
+   * send the header; `npm run api-coverage` reads the file. Default: none.
+   */
+  coverageFile?: string;
   /** Largest request body accepted, in bytes. Default 134217728 (128 MiB); larger bodies get 413. */
   bodyLimit?: number;
 }
@@ -43,6 +49,7 @@ export interface SimConfig {
   checkContract: boolean;
   seed: number | undefined;
   bodyLimit: number;
+  coverageFile: string | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 128 * 1024 * 1024;
@@ -69,5 +76,6 @@ export function resolveSimConfig(options: SimOptions = {}): SimConfig {
     checkContract: options.checkContract ?? false,
     seed: options.seed,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    coverageFile: options.coverageFile,
   });
 }

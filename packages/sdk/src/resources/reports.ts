@@ -1,4 +1,5 @@
-import type { RequestOptions, ValidationMode, WatsClient } from '../client.js';
+import type { RequestOptions, ValidationMode } from '../client.js';
+import { APIResource } from '../core/resource.js';
 import { WatsError, type ReportIssue } from '../core/errors.js';
 import { PagedQuery } from '../core/pagination.js';
 import type { Filter } from '../odata/filter.js';
@@ -62,18 +63,14 @@ export interface HeaderQueryParams {
 const MAX_TOP = 10_000;
 
 /** Reports: submit WSJF, fetch WSJF, query headers. */
-export class ReportsResource {
-  private readonly client: WatsClient;
-  constructor(client: WatsClient) {
-    this.client = client;
-  }
-
+export class ReportsResource extends APIResource {
   /**
    * Validates and submits one report (`POST /api/Report/WSJF`).
    *
    * A report without an `id` gets a fresh UUID before the first attempt.
    * Submission is retried like any other call: the server overwrites a report
    * with the same id, so a retry after a lost answer never stores a duplicate.
+   * @operation POST /api/Report/WSJF
    */
   async submit(report: WsjfReport | Record<string, unknown>, options: SubmitOptions = {}): Promise<SubmitResult> {
     let parsed = parseReport(report);
@@ -101,7 +98,10 @@ export class ReportsResource {
     };
   }
 
-  /** One report as WSJF (`GET /api/Report/Wsjf/{id}`), parsed losslessly. */
+  /**
+   * One report as WSJF, parsed losslessly.
+   * @operation GET /api/Report/Wsjf/{id}
+   */
   async getWsjf(id: string, params: GetWsjfParams = {}, options?: RequestOptions): Promise<WsjfReport> {
     const res = await this.client.request<unknown>(
       {
@@ -121,6 +121,7 @@ export class ReportsResource {
   /**
    * Report headers matching an OData query. Await it for one page, or iterate
    * it with `for await` to page through everything (`$top`/`$skip`).
+   * @operation GET /api/Report/Query/Header
    */
   queryHeaders(params: HeaderQueryParams = {}, options?: RequestOptions): PagedQuery<ReportHeader> {
     const pageSize = params.pageSize ?? 1000;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { SimError } from '../errors.js';
 
 /** A JSON Schema object as found in the OpenAPI 3.0 document (kept loose on purpose). */
@@ -22,6 +22,8 @@ export interface OperationObject {
   summary?: string;
   description?: string;
   tags?: string[];
+  /** Set on operations from `spec/extra-*.json`: where the operation comes from. */
+  'x-tswats-source'?: string;
   parameters?: ParameterObject[];
   requestBody?: { content?: Record<string, { schema?: SchemaObject }>; required?: boolean };
   responses?: Record<string, ResponseObject>;
@@ -53,8 +55,40 @@ export function loadSpec(): OpenApiDocument {
   if (!doc.paths || !doc.components?.schemas) {
     throw new SimError('SIM_ERR_SPEC', 'The OpenAPI document has no paths or component schemas');
   }
+  mergeExtras(doc);
   cached = doc;
   return doc;
+}
+
+/**
+ * Operations the public document lacks but tswats serves (WATS 25.3 asset routes, the internal
+ * unit-history route) live in `spec/extra-*.json`, OpenAPI-shaped, each operation marked with
+ * `x-tswats-source`. They are merged in so routing and contract checks treat them like the rest;
+ * their component schemas are added under names the public document does not use.
+ */
+function mergeExtras(doc: OpenApiDocument): void {
+  const dir = new URL('../../spec/', import.meta.url);
+  for (const file of readdirSync(dir).filter((f) => /^extra-.*\.json$/.test(f)).sort()) {
+    const url = new URL(file, dir);
+    let extra: Partial<OpenApiDocument>;
+    try {
+      extra = JSON.parse(readFileSync(url, 'utf8')) as Partial<OpenApiDocument>;
+    } catch (err) {
+      throw new SimError('SIM_ERR_SPEC', `Cannot read ${url.pathname}`, { cause: err });
+    }
+    for (const [path, item] of Object.entries(extra.paths ?? {})) {
+      const target = (doc.paths[path] ??= {});
+      for (const [method, op] of Object.entries(item)) {
+        if (target[method]) throw new SimError('SIM_ERR_SPEC', `${file}: ${method.toUpperCase()} ${path} is already in the document`);
+        if (!op['x-tswats-source']) throw new SimError('SIM_ERR_SPEC', `${file}: ${method.toUpperCase()} ${path} has no x-tswats-source`);
+        target[method] = op;
+      }
+    }
+    for (const [name, schema] of Object.entries(extra.components?.schemas ?? {})) {
+      if (doc.components.schemas[name]) throw new SimError('SIM_ERR_SPEC', `${file}: schema ${name} already exists`);
+      doc.components.schemas[name] = schema;
+    }
+  }
 }
 
 /** The prefix of every component schema reference in the document. */

@@ -14,6 +14,8 @@ export interface SpecOperation {
   responses: Record<string, ResponseObject>;
   /** True when the description says the operation takes OData query options (`$filter`, ...). */
   odata: boolean;
+  /** `public` for the real public document; else the `x-tswats-source` of an extra operation. */
+  source: string;
 }
 
 export type RouteMatch =
@@ -77,6 +79,7 @@ function toOperation(method: string, path: string, op: OperationObject): SpecOpe
     parameters: op.parameters ?? [],
     responses: op.responses ?? {},
     odata: /odata/i.test(description),
+    source: op['x-tswats-source'] ?? 'public',
   };
 }
 

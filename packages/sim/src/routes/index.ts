@@ -2,10 +2,41 @@ import { SimError } from '../errors.js';
 import type { OperationRegistry } from '../openapi/registry.js';
 import { appRoutes } from './app.js';
 import { reportRoutes } from './report.js';
+import { productionRoutes } from './production.js';
+import { productRoutes } from './product.js';
+import { assetRoutes } from './asset.js';
+import { processRoutes } from './process.js';
+import { analyticsRoutes } from './analytics.js';
+import { softwareRoutes } from './software.js';
+import { rootCauseRoutes } from './root-cause.js';
+import { scimRoutes } from './scim.js';
+import { barcodeRoutes } from './barcode.js';
+import { exportRoutes } from './export.js';
+import { systemManagerRoutes } from './system-manager.js';
+import { workflowRoutes } from './workflow.js';
+import { authRoutes } from './auth.js';
+import { internalRoutes } from './internal.js';
 import type { RouteDefinition } from './route-types.js';
 
 /** Every implemented operation, one module per spec tag (domain). */
-export const ALL_ROUTES: RouteDefinition[] = [...appRoutes, ...reportRoutes];
+export const ALL_ROUTES: RouteDefinition[] = [
+  ...appRoutes,
+  ...reportRoutes,
+  ...productionRoutes,
+  ...productRoutes,
+  ...assetRoutes,
+  ...processRoutes,
+  ...analyticsRoutes,
+  ...softwareRoutes,
+  ...rootCauseRoutes,
+  ...scimRoutes,
+  ...barcodeRoutes,
+  ...exportRoutes,
+  ...systemManagerRoutes,
+  ...workflowRoutes,
+  ...authRoutes,
+  ...internalRoutes,
+];
 
 /**
  * Maps each route to its spec operation key (`"GET /api/Report/Wsjf/{id}"`). Throws when a

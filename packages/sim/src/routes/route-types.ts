@@ -19,7 +19,12 @@ export interface RouteContext {
 export interface RouteResult {
   /** Default 200. */
   status?: number;
-  body: unknown;
+  /** A JSON answer (checked against the spec's response schema). Ignored when `raw` is set. */
+  body?: unknown;
+  /** A binary or text answer (files, PDFs, zips, XML), sent as is with `contentType`. */
+  raw?: Buffer | string;
+  /** Content type of `raw`. @default 'application/octet-stream' */
+  contentType?: string;
   headers?: Record<string, string>;
 }
 

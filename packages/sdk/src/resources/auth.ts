@@ -1,0 +1,4 @@
+import { APIResource } from '../core/resource.js';
+
+/** Authentication tokens. */
+export class AuthResource extends APIResource {}

@@ -1,0 +1,4 @@
+import { APIResource } from '../core/resource.js';
+
+/** Products: products, revisions, BOM, vendors, product groups. */
+export class ProductResource extends APIResource {}

@@ -1,0 +1,4 @@
+import { APIResource } from '../core/resource.js';
+
+/** Production: units, serial numbers, batches, phases, child units, verification. */
+export class ProductionResource extends APIResource {}

@@ -1,0 +1,4 @@
+import { APIResource } from '../core/resource.js';
+
+/** Root cause: tickets and their attachments. */
+export class RootCauseResource extends APIResource {}

@@ -1,0 +1,4 @@
+import { APIResource } from '../core/resource.js';
+
+/** Workflow: start and end a test. */
+export class WorkflowResource extends APIResource {}

@@ -1,0 +1,3 @@
+import type { RouteDefinition } from './route-types.js';
+
+export const authRoutes: RouteDefinition[] = [];
