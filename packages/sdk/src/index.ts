@@ -71,6 +71,80 @@ export { InternalResource } from './resources/internal.js';
 export { ReportsResource } from './resources/reports.js';
 export type { GetWsjfParams, HeaderQueryParams, SubmitOptions, SubmitResult } from './resources/reports.js';
 export type { HeaderExpand, HeaderOrderField, ReportHeader } from './resources/report-header.js';
+// Asset and software.
+export { UNSUPPORTED_SERVER_CODE } from './resources/asset.js';
+export { ASSET_ALARM_STATE, ASSET_LOG_TYPE, ASSET_STATE } from './resources/asset-types.js';
+export type {
+  Asset,
+  AssetAlarmState,
+  AssetCountParams,
+  AssetDateInput,
+  AssetExternalServiceParams,
+  AssetInput,
+  AssetLogEntry,
+  AssetODataParams,
+  AssetRef,
+  AssetServiceParams,
+  AssetStateValue,
+  AssetStatus,
+  AssetSummary,
+  AssetType,
+  AssetTypeInput,
+} from './resources/asset-types.js';
+export type {
+  SoftwareFileAttribute,
+  SoftwarePackage,
+  SoftwarePackageCreate,
+  SoftwarePackageFile,
+  SoftwarePackageStatus,
+  SoftwarePackageTag,
+  SoftwareTagFilter,
+  VirtualFolder,
+} from './resources/software.js';
+
+// Root cause, SCIM, barcodes, workflow, auth.
+export { TicketPriority, TicketStatus, TicketUpdateType, TicketView } from './resources/root-cause.js';
+export type {
+  AttachmentDownloadParams,
+  AttachmentUploadParams,
+  Ticket,
+  TicketAttachment,
+  TicketCreateParams,
+  TicketListParams,
+  TicketTag,
+  TicketUpdate,
+  TicketUpdateParams,
+  UploadData,
+} from './resources/root-cause.js';
+export { SCIM_SCHEMAS } from './resources/scim.js';
+export type {
+  ScimListResponse,
+  ScimMultiValue,
+  ScimPatchOperation,
+  ScimPatchPath,
+  ScimToken,
+  ScimUser,
+  ScimUserListParams,
+} from './resources/scim.js';
+export type { BarcodeIdentifier } from './resources/barcode.js';
+export { WorkflowDefinitionStatus } from './resources/workflow.js';
+export type { WorkflowEndTestParams, WorkflowStartTestParams } from './resources/workflow.js';
+export type { GetTokenParams } from './resources/auth.js';
+
+// The offline reference cache (process definitions, station configuration).
+export { createReferenceCache, isUnreachable, ReferenceCache } from './cache/reference-cache.js';
+export { cacheFingerprint, isCacheSnapshot, MemoryCacheStorage } from './cache/cache-storage.js';
+export type { CacheEntryRecord, CacheSnapshot, ReferenceCacheStorage, ReferenceKind } from './cache/cache-storage.js';
+export type {
+  CacheEntryStatus,
+  CacheErrorInfo,
+  CachedResult,
+  ProcessQuery,
+  RefreshResult,
+  ReferenceCacheOptions,
+  ReferenceCacheStatus,
+  StationQuery,
+} from './cache/cache-types.js';
 export { VERSION } from './version.js';
 export type { components as WatsApiComponents, operations as WatsApiOperations, paths as WatsApiPaths } from './generated/wats-api.js';
 
@@ -114,7 +188,7 @@ export type {
   AdditionalData,
   AdditionalDataArray,
   AdditionalDataProp,
-  Asset,
+  Asset as ReportAsset,
   AssetStat,
   AttachFileStep,
   Attachment,

@@ -36,6 +36,7 @@ export function buildSimServer(options: SimOptions = {}): SimServer {
     faults: new FaultController(config.faults, config.seed),
     stats: new StatsCounter(),
     contract: new ContractRecorder(config.checkContract),
+    startedAt: new Date(),
   };
 
   const app = Fastify({

@@ -17,6 +17,8 @@ export interface SimContext {
   faults: FaultController;
   stats: StatsCounter;
   contract: ContractRecorder;
+  /** When this simulator instance was built (for uptime in `GET /api/SystemStatus`). */
+  startedAt: Date;
 }
 
 /** What the hooks learn about one `/api` request. */

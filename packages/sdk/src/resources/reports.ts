@@ -2,9 +2,11 @@ import type { RequestOptions, ValidationMode } from '../client.js';
 import { APIResource } from '../core/resource.js';
 import { WatsError, type ReportIssue } from '../core/errors.js';
 import { PagedQuery } from '../core/pagination.js';
+import type { components } from '../generated/wats-api.js';
 import type { Filter } from '../odata/filter.js';
 import { parseReport, reportToJson, validateReport, type WsjfReport } from '../report/index.js';
 import type { HeaderExpand, HeaderOrderField, ReportHeader } from './report-header.js';
+import { toReportFile, type ReportFile } from './report-file.js';
 
 /** Options for {@link ReportsResource.submit}. */
 export interface SubmitOptions extends RequestOptions {
@@ -62,7 +64,42 @@ export interface HeaderQueryParams {
 
 const MAX_TOP = 10_000;
 
-/** Reports: submit WSJF, fetch WSJF, query headers. */
+type Schemas = components['schemas'];
+
+/** A UUT result found by misc info (`WATS_UUTResult`): header fields plus every misc info of the report. */
+export type UutResult = Schemas['Virinco.WATS.Web.Dashboard.Models.DataAccess.WATS_UUTResult'];
+/** One misc info of a {@link UutResult} (`WATS_UUTMisc`: `description`, `data`). */
+export type UutMiscData = Schemas['Virinco.WATS.Web.Dashboard.Models.DataAccess.WATS_UUTMisc'];
+
+/**
+ * Which attachment {@link ReportsResource.getAttachment} fetches: always the report (`reportId`,
+ * required by the spec), plus `attachmentId` for a repair report's attachment (`id` of a
+ * `binaryData` item, or of a failure's attachment) or `stepId` for a test report's
+ * `WATS_AttachFile` step.
+ */
+export type AttachmentParams =
+  | { reportId: string; attachmentId: string; stepId?: never }
+  | { reportId: string; stepId: number; attachmentId?: never };
+
+/** Query of {@link ReportsResource.headersByMiscInfo} (`GET /api/Report/Query/HeaderByMiscInfo`). */
+export interface MiscInfoQueryParams {
+  /** Misc info description (`description`). */
+  description?: string;
+  /** Misc info value (`data`). */
+  data?: string;
+  /** Only reports of this serial number (`serialNumber`). */
+  serialNumber?: string;
+  /** Only reports of this process (`processCode`). */
+  processCode?: number;
+}
+
+/** Options for {@link ReportsResource.getWsxf} (`GET /api/Report/Wsxf/{id}`). */
+export interface GetWsxfParams extends GetWsjfParams {
+  /** Include positional indexes (step `Idx`, `MeasIndex`, misc info `idx`). @default true on the server */
+  includeIndexes?: boolean;
+}
+
+/** Reports: submit and fetch WSJF and WSXF, header queries, attachments, certificates. */
 export class ReportsResource extends APIResource {
   /**
    * Validates and submits one report (`POST /api/Report/WSJF`).
@@ -160,5 +197,119 @@ export class ReportsResource extends APIResource {
     };
     const keyOf = params.select && !params.select.includes('uuid') ? undefined : (h: ReportHeader) => h.uuid;
     return new PagedQuery(fetchPage, { skip, top }, pageSize, keyOf, params.limit);
+  }
+
+  /**
+   * One attachment's bytes. `reportId` is required (pyWATS never sent it); add `stepId` for a
+   * test report's attachment step or `attachmentId` for a repair report's attachment.
+   * @operation GET /api/Report/Attachment
+   */
+  async getAttachment(params: AttachmentParams, options?: RequestOptions): Promise<ReportFile> {
+    if ((params.attachmentId === undefined) === (params.stepId === undefined)) {
+      throw new WatsError('getAttachment needs exactly one of attachmentId or stepId', { code: 'WATS_ERR_ARGUMENT' });
+    }
+    const res = await this.client.request<Uint8Array>(
+      {
+        method: 'GET',
+        path: '/api/Report/Attachment',
+        query: { reportId: params.reportId, attachmentId: params.attachmentId, stepId: params.stepId },
+        responseType: 'bytes',
+      },
+      options,
+    );
+    return toReportFile(res);
+  }
+
+  /**
+   * Every attachment of a report, as a zip archive.
+   * @operation GET /api/Report/Attachments/{id}
+   */
+  async getAttachments(id: string, options?: RequestOptions): Promise<ReportFile> {
+    const res = await this.client.request<Uint8Array>(
+      { method: 'GET', path: `/api/Report/Attachments/${encodeURIComponent(id)}`, responseType: 'bytes' },
+      options,
+    );
+    return toReportFile(res);
+  }
+
+  /**
+   * A report's certificate (a PDF document).
+   * @operation GET /api/Report/Certificate/{id}
+   */
+  async getCertificate(id: string, options?: RequestOptions): Promise<ReportFile> {
+    const res = await this.client.request<Uint8Array>(
+      { method: 'GET', path: `/api/Report/Certificate/${encodeURIComponent(id)}`, responseType: 'bytes' },
+      options,
+    );
+    return toReportFile(res);
+  }
+
+  /**
+   * Test reports that carry a misc info with this description and/or value (`data`), narrowed
+   * by serial number and process. Uses the spec's names (pyWATS sent `stringValue` and `$top`).
+   * @operation GET /api/Report/Query/HeaderByMiscInfo
+   */
+  async headersByMiscInfo(params: MiscInfoQueryParams, options?: RequestOptions): Promise<UutResult[]> {
+    const res = await this.client.request<unknown>(
+      {
+        method: 'GET',
+        path: '/api/Report/Query/HeaderByMiscInfo',
+        query: {
+          description: params.description,
+          data: params.data,
+          serialNumber: params.serialNumber,
+          processCode: params.processCode,
+        },
+      },
+      options,
+    );
+    if (!Array.isArray(res.data)) {
+      throw new WatsError('GET /api/Report/Query/HeaderByMiscInfo did not return a list', { code: 'WATS_ERR_RESPONSE' });
+    }
+    return res.data as UutResult[];
+  }
+
+  /**
+   * Submits a report in WSXF (WATS Standard XML Format), sent as is (`application/xml`). Give
+   * the report an `ID` attribute: then a retry after a lost answer overwrites instead of
+   * storing the report twice.
+   * @operation POST /api/Report/WSXF
+   */
+  async submitWsxf(xml: string | Uint8Array, options?: RequestOptions): Promise<SubmitResult> {
+    const res = await this.client.request<unknown>(
+      { method: 'POST', path: '/api/Report/WSXF', body: xml, contentType: 'application/xml' },
+      options,
+    );
+    const answer = (Array.isArray(res.data) ? res.data[0] : res.data) as Record<string, unknown> | undefined;
+    const id = typeof answer?.ID === 'string' ? answer.ID : typeof answer?.uuid === 'string' ? answer.uuid : undefined;
+    if (id === undefined) throw new WatsError('POST /api/Report/WSXF did not answer with a report id', { code: 'WATS_ERR_RESPONSE' });
+    return {
+      id,
+      reportId: typeof answer?.Report_ID === 'number' ? answer.Report_ID : undefined,
+      attempts: res.attempts,
+      warnings: [],
+    };
+  }
+
+  /**
+   * One report as a WSXF document (XML text), whichever format it was submitted in.
+   * @operation GET /api/Report/Wsxf/{id}
+   */
+  async getWsxf(id: string, params: GetWsxfParams = {}, options?: RequestOptions): Promise<string> {
+    const res = await this.client.request<string>(
+      {
+        method: 'GET',
+        path: `/api/Report/Wsxf/${encodeURIComponent(id)}`,
+        query: {
+          detailLevel: params.detailLevel,
+          includeAttachments: params.includeAttachments,
+          includeChartdata: params.includeChartData,
+          includeIndexes: params.includeIndexes,
+        },
+        responseType: 'text',
+      },
+      options,
+    );
+    return res.data;
   }
 }

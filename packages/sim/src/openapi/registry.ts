@@ -1,3 +1,4 @@
+import { isGuid } from '../guid.js';
 import { loadSpec, type OperationObject, type ParameterObject, type ResponseObject } from './load-spec.js';
 
 /** One operation of the OpenAPI document, as the simulator routes it. */
@@ -58,6 +59,17 @@ function compilePath(path: string): CompiledPath {
   const regex = new RegExp(`^/${segments.join('/')}/?$`, 'i');
   return { path, regex, names, rank, operations: new Map() };
 }
+
+/**
+ * The spec gives one verb two templates that match the same URLs: `GET /api/Asset/{assetId}`
+ * and `GET /api/Asset/{serialNumber}` (the real server has one route that takes either). Each
+ * twin says which URLs it claims, so both operations are reachable and counted by name: a GUID
+ * is an asset id, anything else a serial number.
+ */
+const TWIN_TEMPLATES: Record<string, (params: Record<string, string>) => boolean> = {
+  'GET /api/Asset/{assetId}': (p) => isGuid(p.assetId),
+  'GET /api/Asset/{serialNumber}': (p) => !isGuid(p.serialNumber),
+};
 
 function compareRank(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -131,6 +143,7 @@ export class OperationRegistry {
       compiled.names.forEach((name, i) => {
         params[name] = safeDecode(m[i + 1] ?? '');
       });
+      if (TWIN_TEMPLATES[operation.key]?.(params) === false) continue;
       return { kind: 'operation', operation, params };
     }
     if (allow.size > 0) return { kind: 'method-not-allowed', allow: [...allow].sort() };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { commonUserSettings } from '../domains/users/common-user-settings.js';
 import type { RouteDefinition } from './route-types.js';
 
 /**
@@ -20,4 +21,11 @@ const version: RouteDefinition = {
   handle: () => ({ body: SIM_VERSION_STRING }),
 };
 
-export const appRoutes: RouteDefinition[] = [version];
+/** `GET /api/App/CommonUserSettings?UserName=`: a user's settings, from the simulator's SCIM users. */
+const commonUserSettingsRoute: RouteDefinition = {
+  method: 'GET',
+  operationId: 'Mes_GetCommonUserSettings',
+  handle: (ctx) => ({ body: commonUserSettings(ctx.sim, ctx.params.query.UserName as string) }),
+};
+
+export const appRoutes: RouteDefinition[] = [version, commonUserSettingsRoute];

@@ -4,6 +4,7 @@ import { canonicalGuid } from '../guid.js';
 import { FULL_VIEW, shapeReport, type ReportView } from '../wsjf/detail-level.js';
 import { validateWsjfReport, type WsjfReport } from '../wsjf/validate-report.js';
 import { headerQueryRoute } from './report-query.js';
+import { reportExtraRoutes } from './report-extras.js';
 import { jsonBody, type RouteDefinition } from './route-types.js';
 
 /** `POST /api/Report/WSJF`: validate, store (re-submitting an id overwrites), answer InsertReportResult. */
@@ -51,4 +52,4 @@ const getWsjf: RouteDefinition = {
   },
 };
 
-export const reportRoutes: RouteDefinition[] = [postWsjf, getWsjf, headerQueryRoute];
+export const reportRoutes: RouteDefinition[] = [postWsjf, getWsjf, headerQueryRoute, ...reportExtraRoutes];

@@ -1,3 +1,40 @@
-import type { RouteDefinition } from './route-types.js';
+import { endTest, startTest, type DefinitionStatus, type WorkflowCall } from '../domains/workflow/workflow.js';
+import type { RouteContext, RouteDefinition, RouteResult } from './route-types.js';
 
-export const workflowRoutes: RouteDefinition[] = [];
+/**
+ * Both operations "return boolean" (their 200 description); the spec's `type: object` schema
+ * is Swashbuckle's placeholder for an untyped result. The answer is the JSON literal
+ * `true`/`false`, sent as raw JSON text for that reason.
+ */
+function jsonBoolean(value: boolean): RouteResult {
+  return { raw: JSON.stringify(value), contentType: 'application/json; charset=utf-8' };
+}
+
+function callOf(ctx: RouteContext): WorkflowCall {
+  const q = ctx.params.query;
+  const call: WorkflowCall = {
+    serialNumber: q.serialNumber as string,
+    partNumber: q.partNumber as string,
+    status: (q.status as DefinitionStatus | undefined) ?? 2,
+  };
+  if (typeof q.operatorName === 'string') call.operatorName = q.operatorName;
+  if (typeof q.stationName === 'string') call.stationName = q.stationName;
+  return call;
+}
+
+/** `GET /api/Workflow/StartTest`. */
+const start: RouteDefinition = {
+  method: 'GET',
+  operationId: 'Workflow_PublicStartTest',
+  handle: async (ctx) => jsonBoolean(await startTest(ctx.sim, callOf(ctx))),
+};
+
+/** `GET /api/Workflow/EndTest` (`passed` defaults to true). */
+const end: RouteDefinition = {
+  method: 'GET',
+  operationId: 'Workflow_PublicEndTest',
+  handle: async (ctx) =>
+    jsonBoolean(await endTest(ctx.sim, { ...callOf(ctx), passed: (ctx.params.query.passed as boolean | undefined) ?? true })),
+};
+
+export const workflowRoutes: RouteDefinition[] = [start, end];
