@@ -71,6 +71,99 @@ export { InternalResource } from './resources/internal.js';
 export { ReportsResource } from './resources/reports.js';
 export type { GetWsjfParams, HeaderQueryParams, SubmitOptions, SubmitResult } from './resources/reports.js';
 export type { HeaderExpand, HeaderOrderField, ReportHeader } from './resources/report-header.js';
+// Products and production.
+export type {
+  ProductGroupRef,
+  Product,
+  ProductInput,
+  ProductQueryParams,
+  ProductRevision,
+  ProductRevisionInput,
+  ProductTag,
+  ProductView,
+  SaveResult,
+  Vendor,
+} from './resources/product.js';
+export { toWsbf } from './resources/product-bom.js';
+export type { Bom, BomComponent } from './resources/product-bom.js';
+export { UNIT_PHASES } from './resources/production-types.js';
+export type {
+  ChildUnitCheck,
+  ChildUnitParams,
+  DateParam,
+  ProductionBatch,
+  SerialNumberDates,
+  SerialNumberInfo,
+  SerialNumberType,
+  TakeSerialNumbersParams,
+  Unit,
+  UnitChange,
+  UnitInput,
+  UnitPhaseName,
+  UnitVerification,
+  UnitVerificationGrade,
+} from './resources/production-types.js';
+export { parseSerialNumberFile } from './resources/serial-number-file.js';
+export type { SerialNumberFormat } from './resources/serial-number-file.js';
+
+// Analytics, processes, unit history.
+export { DateGrouping, MEASUREMENT_PATH_SEPARATOR, measurementPath } from './resources/analytics-filter.js';
+export type {
+  AnalyticsDateInput,
+  AnalyticsFilter,
+  AnalyticsIdList,
+  DateGroupingValue,
+  OeeParams,
+  ProductFilter,
+  RelatedRepairHistoryParams,
+  RunSelection,
+  StepAnalysisFilter,
+  TopFailedParams,
+  UutReportParams,
+  YieldListParams,
+} from './resources/analytics-filter.js';
+export type {
+  AggregatedMeasurement,
+  IndividualMeasurement,
+  MeasurementGroup,
+  MeasurementStatistics,
+  OeeResult,
+  RepairHistoryRecord,
+  RepairRow,
+  StepAnalysisRow,
+  TopFailedStep,
+  YieldDimensions,
+  YieldKpis,
+  YieldRow,
+} from './resources/analytics-types.js';
+export type { MeasurementParams, UnitHistoryOptions } from './resources/analytics.js';
+export { unitHistoryDetails } from './resources/unit-history.js';
+export type { SnHistoryReport, UnitHistory, UnitHistoryDetails, UnitHistoryEntry } from './resources/unit-history.js';
+export type { LevelInfo, ProcessInfo, ProcessListParams, ProductGroupInfo } from './resources/process.js';
+export type { UnitReportHistoryParams } from './resources/internal.js';
+
+// Report files, exports, system manager.
+export type { AttachmentParams, GetWsxfParams, MiscInfoQueryParams, UutMiscData, UutResult } from './resources/reports.js';
+export { toReportFile } from './resources/report-file.js';
+export type { ReportFile } from './resources/report-file.js';
+export type {
+  CertificateExportParams,
+  ExportDimension,
+  ExportEntry,
+  ExportFilter,
+  QueuedExport,
+  WaitForExportOptions,
+} from './resources/export.js';
+export type {
+  ClientLog,
+  ClientLookup,
+  ClientUpdate,
+  ClientUpdateParams,
+  SystemManagerNode,
+  SystemStatus,
+} from './resources/system-manager.js';
+export type { CommonUserSettings } from './resources/app.js';
+
 // Asset and software.
 export { UNSUPPORTED_SERVER_CODE } from './resources/asset.js';
 export { ASSET_ALARM_STATE, ASSET_LOG_TYPE, ASSET_STATE } from './resources/asset-types.js';

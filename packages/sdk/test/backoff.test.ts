@@ -19,6 +19,8 @@ describe('which failures are retried', () => {
     const api = (status: number) => APIError.generate({ status });
     expect([408, 429, 500, 502, 503, 504].map((s) => shouldRetry(api(s)))).toEqual([true, true, true, true, true, true]);
     expect([400, 401, 403, 404, 409, 422].map((s) => shouldRetry(api(s)))).toEqual([false, false, false, false, false, false]);
+    // 501 Not Implemented and 505 say the server cannot do it at all: sending again is pointless.
+    expect([501, 505].map((s) => shouldRetry(api(s)))).toEqual([false, false]);
     expect(shouldRetry(new APIConnectionError())).toBe(true);
     expect(shouldRetry(new APIUserAbortError())).toBe(false);
     expect(shouldRetry(new Error('x'))).toBe(false);

@@ -12,8 +12,13 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-/** HTTP statuses that may succeed if sent again. Everything else 4xx is permanent. */
+/**
+ * HTTP statuses that may succeed if sent again: 408, 429 and 5xx, except 501 (Not
+ * Implemented) and 505 (HTTP Version Not Supported), which say the server cannot do this at
+ * all. Every other 4xx is permanent.
+ */
 export function isRetryableStatus(status: number): boolean {
+  if (status === 501 || status === 505) return false;
   return status === 408 || status === 429 || status >= 500;
 }
 

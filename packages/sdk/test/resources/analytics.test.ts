@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BadRequestError, WatsError, type WatsClient } from '@tswats/sdk';
 // Not yet re-exported by src/index.ts (the lead adds them); then import them from '@tswats/sdk'.
-import { DateGrouping, measurementPath } from '../../src/resources/analytics-filter.js';
+import { DateGrouping, measurementPath } from '@tswats/sdk';
 import { clientFor, memoryLogger, testSim } from '../helpers.js';
 import { repairOf, stepId, submitAll, testRun } from './analytics-helpers.js';
 

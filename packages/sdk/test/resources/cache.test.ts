@@ -6,9 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APIConnectionError, AuthenticationError, InternalServerError, type WatsClient } from '@tswats/sdk';
 import { FileCacheStorage } from '@tswats/sdk/node';
 import type { SimHandle } from '@tswats/sim';
-// TODO: import from '@tswats/sdk' once src/index.ts exports the cache.
-import type { ReferenceCacheOptions } from '../../src/cache/cache-types.js';
-import { createReferenceCache, type ReferenceCache } from '../../src/cache/reference-cache.js';
+import { createReferenceCache, type ReferenceCache, type ReferenceCacheOptions } from '@tswats/sdk';
 import { clientFor, testSim } from '../helpers.js';
 
 const dirs: string[] = [];

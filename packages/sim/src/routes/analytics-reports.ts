@@ -1,17 +1,17 @@
+import { untypedJson } from './route-types.js';
 import { parseFilter, type WatsFilter } from '../domains/analytics/filter.js';
 import { reportHeader } from '../domains/analytics/report-lists.js';
 import { newestFirst, selectReports } from '../domains/analytics/select.js';
 import { HttpError } from '../errors.js';
 import { parseWsjfDate } from '../wsjf/dates.js';
 import type { RouteContext, RouteDefinition, RouteResult } from './route-types.js';
-import { jsonList } from './untyped-json.js';
 
 /** By default the 1000 newest reports that match are returned (`topCount` changes that). */
 const DEFAULT_TOP = 1000;
 
 async function headers(ctx: RouteContext, f: WatsFilter, type: 'T' | 'R' | undefined, top: number | undefined): Promise<RouteResult> {
   const { data, reports } = await selectReports(ctx.sim, f, type ? { type } : {});
-  return jsonList(newestFirst(reports, top).map((r) => reportHeader(r, data.run.get(r.id) ?? 1)));
+  return untypedJson(ctx, newestFirst(reports, top).map((r) => reportHeader(r, data.run.get(r.id) ?? 1)));
 }
 
 const GET_UUT_KEYS = ['serialNumber', 'partNumber', 'revision', 'batchNumber', 'stationName', 'testOperation', 'status'] as const;

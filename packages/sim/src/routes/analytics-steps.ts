@@ -1,3 +1,4 @@
+import { untypedJson } from './route-types.js';
 import { HttpError } from '../errors.js';
 import { parseFilter, type WatsFilter } from '../domains/analytics/filter.js';
 import { collectMeasurements, measurementGroups, mostFailedPaths, splitPaths } from '../domains/analytics/measurements.js';
@@ -8,7 +9,6 @@ import { newestFirst, selectReports, type Selection } from '../domains/analytics
 import { testStepAnalysis } from '../domains/analytics/step-analysis.js';
 import { topFailedSteps } from '../domains/analytics/top-failed.js';
 import type { RouteContext, RouteDefinition } from './route-types.js';
-import { jsonList } from './untyped-json.js';
 
 /** `GET /api/App/TopFailed`: all six parameters are required; empty ids/part number mean "all". */
 const topFailedGet: RouteDefinition = {
@@ -27,7 +27,7 @@ const topFailedGet: RouteDefinition = {
       dateFrom: Date.now() - days * 86_400_000,
     };
     const { reports } = await selectReports(ctx.sim, f, { type: 'T' });
-    return jsonList(topFailedSteps(reports, count));
+    return untypedJson(ctx, topFailedSteps(reports, count));
   },
 };
 
@@ -38,7 +38,7 @@ const topFailedPost: RouteDefinition = {
   async handle(ctx) {
     const f = parseFilter(ctx.body);
     const { reports } = await selectReports(ctx.sim, f, { type: 'T', dates: { days: 30 } });
-    return jsonList(topFailedSteps(reports, f.topCount ?? 10));
+    return untypedJson(ctx, topFailedSteps(reports, f.topCount ?? 10));
   },
 };
 
@@ -72,7 +72,7 @@ const testStepAnalysisRoute: RouteDefinition = {
     requireProduct(f);
     const sel = await selectReports(ctx.sim, f, { type: 'T', dates: { days: 30 } });
     const reports = newestFirst(byRun(sel, f.run ?? 1), f.maxCount ?? 10_000).reverse();
-    return jsonList(testStepAnalysis(reports));
+    return untypedJson(ctx, testStepAnalysis(reports));
   },
 };
 
@@ -83,7 +83,7 @@ async function measurementAnswer(ctx: RouteContext, mode: 'values' | 'aggregated
   const asked = splitPaths(ctx.params.query.measurementPaths as string | undefined);
   const paths = asked.length > 0 ? asked : mostFailedPaths(reports);
   const byPath = collectMeasurements(reports, paths, Math.min(f.maxCount ?? 10_000, 10_000));
-  return jsonList(measurementGroups(byPath, mode, f.dateGrouping ?? DateGrouping.none));
+  return untypedJson(ctx, measurementGroups(byPath, mode, f.dateGrouping ?? DateGrouping.none));
 }
 
 /** `POST /api/App/Measurements?measurementPaths=`: the values at each path (newest 10000 at most). */

@@ -1,3 +1,4 @@
+import { untypedJson } from './route-types.js';
 import { HttpError } from '../errors.js';
 import { parseDimensions, type OrderSpec, type ParsedDimensions } from '../domains/analytics/dimensions.js';
 import { parseFilter, type WatsFilter } from '../domains/analytics/filter.js';
@@ -7,7 +8,6 @@ import { selectReports } from '../domains/analytics/select.js';
 import { YIELD_KPIS } from '../domains/analytics/yield-kpis.js';
 import { yieldRows, YIELD_DIMENSIONS } from '../domains/analytics/yield-report.js';
 import type { RouteContext, RouteDefinition, RouteResult } from './route-types.js';
-import { jsonList } from './untyped-json.js';
 
 /** Without dates in the filter, yield and repair statistics cover the last 30 days (the documented default filter). */
 const LAST_30_DAYS = { days: 30 };
@@ -26,7 +26,7 @@ const dynamicYield: RouteDefinition = {
     const dims = dimensionsOf(ctx, f, 'unitCount desc;partNumber;testOperation', YIELD_DIMENSIONS, YIELD_KPIS);
     const { reports } = await selectReports(ctx.sim, f, { type: 'T', dates: LAST_30_DAYS });
     const grouping = f.dateGrouping ?? DateGrouping.day;
-    return jsonList(yieldRows(reports, dims, { scope: ctx.sim, grouping }, { topCount: f.topCount ?? 10 }));
+    return untypedJson(ctx, yieldRows(reports, dims, { scope: ctx.sim, grouping }, { topCount: f.topCount ?? 10 }));
   },
 };
 
@@ -49,7 +49,7 @@ async function yieldList(ctx: RouteContext, f: WatsFilter, list: YieldList, days
     minCount: f.minCount,
   });
   // Rows of products outside every group have no productGroup: they are not a group's yield.
-  return jsonList(list.by === 'group' ? rows.filter((r) => r.productGroup !== undefined) : rows);
+  return untypedJson(ctx, list.by === 'group' ? rows.filter((r) => r.productGroup !== undefined) : rows);
 }
 
 /** The GET variants: `days`, `productGroupId`, `levelId` (all required; ids `;`-separated, empty for all). */
@@ -85,7 +85,7 @@ const dynamicRepair: RouteDefinition = {
     const { data, reports } = await selectReports(ctx.sim, f, { type: 'R', dates: LAST_30_DAYS });
     const byId = new Map(data.reports.map((r) => [r.id, r]));
     const grouping = f.dateGrouping ?? DateGrouping.day;
-    return jsonList(repairRows(repairItems(reports, byId), dims, ctx.sim, { grouping, topCount: f.topCount ?? 10 }));
+    return untypedJson(ctx, repairRows(repairItems(reports, byId), dims, ctx.sim, { grouping, topCount: f.topCount ?? 10 }));
   },
 };
 
@@ -104,7 +104,7 @@ const relatedRepairs: RouteDefinition = {
         (!testCodes || (r.uur?.testProcessCode !== undefined && testCodes.includes(r.uur.testProcessCode))),
     );
     const byId = new Map(data.reports.map((r) => [r.id, r]));
-    return jsonList(relatedRepairHistory(repairItems(uurs, byId)));
+    return untypedJson(ctx, relatedRepairHistory(repairItems(uurs, byId)));
   },
 };
 

@@ -1,3 +1,4 @@
+import { untypedJson } from './route-types.js';
 import { listAssetLog, listAssets, listAssetTypes, PUBLIC_ASSET, publicAsset } from '../domains/asset/asset-odata.js';
 import { deleteAsset, saveAsset } from '../domains/asset/asset-save.js';
 import {
@@ -13,7 +14,6 @@ import {
 } from '../domains/asset/asset-state.js';
 import { assetStatus } from '../domains/asset/asset-status.js';
 import { saveAssetType } from '../domains/asset/asset-types.js';
-import { listAnswer } from '../domains/list-answer.js';
 import { HttpError } from '../errors.js';
 import { assetServiceRoutes } from './asset-service.js';
 import { jsonBody, type RouteDefinition } from './route-types.js';
@@ -131,7 +131,7 @@ const getSubAssets: RouteDefinition = {
     const level = (ctx.params.query.level as number | undefined) ?? 0;
     if (level < 0) throw new HttpError(400, `level: must be 0 (all levels) or more, got ${level}.`);
     const items = descendantsOf(state, asset.assetId, level).map((a) => publicAsset(state, a));
-    return listAnswer(ctx, items, PUBLIC_ASSET);
+    return untypedJson(ctx, items, PUBLIC_ASSET);
   },
 };
 

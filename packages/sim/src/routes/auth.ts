@@ -1,15 +1,6 @@
 import { callerName } from '../domains/auth/caller.js';
 import { issueToken } from '../domains/auth/tokens.js';
-import type { RouteContext, RouteDefinition, RouteResult } from './route-types.js';
-
-/**
- * The real server answers with the token as a JSON string (its documentation says to "remove
- * leading and trailing `"` from the result"); the spec's `type: object` is what Swashbuckle
- * writes for an untyped action result. So the answer is sent as raw JSON text.
- */
-function jsonString(value: string): RouteResult {
-  return { raw: JSON.stringify(value), contentType: 'application/json; charset=utf-8' };
-}
+import { untypedJson, type RouteContext, type RouteDefinition, type RouteResult } from './route-types.js';
 
 async function getToken(ctx: RouteContext, identifier: string | undefined): Promise<RouteResult> {
   const owner = callerName(ctx.request);
@@ -18,7 +9,7 @@ async function getToken(ctx: RouteContext, identifier: string | undefined): Prom
     identifier: identifier ?? owner,
     reset: ctx.params.query.reset === true,
   });
-  return jsonString(token);
+  return untypedJson(ctx, token);
 }
 
 /** `GET /api/Auth/GetToken[?reset=true]`: a token identified by the calling user. */

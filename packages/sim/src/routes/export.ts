@@ -1,8 +1,9 @@
+import { untypedJson } from './route-types.js';
 import { callerName } from '../domains/auth/caller.js';
 import { parseFilter } from '../domains/analytics/filter.js';
 import { exportedFile, listExports, queueExport, type ExportOptions } from '../domains/export/export-jobs.js';
 import { parseExportDimensions, parseNumericFormat } from '../domains/export/export-options.js';
-import { fileAnswer, untypedJson } from '../domains/files/answers.js';
+import { fileAnswer } from '../domains/files/answers.js';
 import type { RouteDefinition } from './route-types.js';
 
 /**
@@ -36,7 +37,7 @@ const listOwnExports: RouteDefinition = {
   method: 'GET',
   operationId: 'Export_GetExportList',
   async handle(ctx) {
-    return untypedJson(await listExports(ctx.sim, callerName(ctx.request)));
+    return untypedJson(ctx, await listExports(ctx.sim, callerName(ctx.request)));
   },
 };
 

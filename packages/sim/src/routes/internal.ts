@@ -1,9 +1,9 @@
+import { untypedJson } from './route-types.js';
 import { parseFilter } from '../domains/analytics/filter.js';
 import { unitHistoryEntry } from '../domains/analytics/report-lists.js';
 import { selectReports } from '../domains/analytics/select.js';
 import { HttpError } from '../errors.js';
 import type { RouteDefinition } from './route-types.js';
-import { jsonList } from './untyped-json.js';
 
 /**
  * `POST /api/internal/Survey/GetUnitReportHistory?details=&useCache=` (from the internal API
@@ -25,7 +25,7 @@ const unitReportHistory: RouteDefinition = {
     const { reports } = await selectReports(ctx.sim, f);
     const sorted = [...reports].sort((a, b) => b.startMs - a.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const top = f.topCount !== undefined && f.topCount >= 0 ? sorted.slice(0, f.topCount) : sorted;
-    return jsonList(top.map((r) => unitHistoryEntry(r, details)));
+    return untypedJson(ctx, top.map((r) => unitHistoryEntry(r, details)));
   },
 };
 

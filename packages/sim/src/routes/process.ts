@@ -1,8 +1,8 @@
+import { untypedJson } from './route-types.js';
 import { listLevels } from '../domains/process/levels.js';
 import { listProductGroups } from '../domains/process/product-groups.js';
 import { BUILT_IN_PROCESSES, type SimProcess } from '../processes.js';
 import type { RouteDefinition } from './route-types.js';
-import { jsonList } from './untyped-json.js';
 
 /** A process as `GET /api/App/Processes` answers it (repair operations add their settings). */
 function processInfo(p: SimProcess): Record<string, unknown> {
@@ -39,7 +39,7 @@ const processes: RouteDefinition = {
     const wanted = (kind: SimProcess['kind']): boolean => flags[kind] ?? !anyTrue;
     const inactive = q.includeInactiveProcesses === true;
     const list = BUILT_IN_PROCESSES.filter((p) => wanted(p.kind) && (p.state === 1 || inactive));
-    return jsonList(list.map(processInfo));
+    return untypedJson(ctx, list.map(processInfo));
   },
 };
 
@@ -48,7 +48,7 @@ const levels: RouteDefinition = {
   method: 'GET',
   operationId: 'App_Levels',
   handle(ctx) {
-    return jsonList(
+    return untypedJson(ctx, 
       listLevels(ctx.sim).map((l) => ({ levelId: l.levelId, levelName: l.levelName, ...(l.parentId !== undefined ? { parentId: l.parentId } : {}) })),
     );
   },
@@ -60,7 +60,7 @@ const productGroups: RouteDefinition = {
   operationId: 'App_ProductGroups',
   handle(ctx) {
     const withFilters = ctx.params.query.includeFilters === true;
-    return jsonList(
+    return untypedJson(ctx, 
       listProductGroups(ctx.sim).map((g) => ({
         productGroupId: g.productGroupId,
         productGroupName: g.productGroupName,

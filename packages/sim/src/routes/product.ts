@@ -1,3 +1,4 @@
+import { untypedJson } from './route-types.js';
 import { HttpError } from '../errors.js';
 import { arrayBody, atomically, BodyReader, isObject, Problems, sameName } from '../domains/product/body.js';
 import { addGroupFilter, filtersOf, findGroup, groupsOf } from '../domains/product/product-groups.js';
@@ -161,7 +162,7 @@ const getVendors: RouteDefinition = {
   operationId: 'Product_Vendors',
   handle(ctx) {
     const vendors = [...productState(ctx.sim).vendors].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
-    return { body: { vendors: vendors.map((VendorName) => ({ VendorName })) } };
+    return untypedJson(ctx, vendors.map((VendorName) => ({ VendorName })));
   },
 };
 
@@ -231,13 +232,7 @@ const getGroupsByProduct: RouteDefinition = {
     const product =
       revision === undefined ? requireProduct(state, q.partNumber) : requireRevision(state, q.partNumber, revision).product;
     const found = groupsOf(ctx.sim, product.partNumber, revision);
-    return {
-      body: {
-        partNumber: product.partNumber,
-        ...(revision !== undefined ? { revision } : {}),
-        productGroups: found.map((g) => ({ productGroupId: g.productGroupId, productGroupName: g.productGroupName })),
-      },
-    };
+    return untypedJson(ctx, found.map((g) => ({ productGroupId: g.productGroupId, productGroupName: g.productGroupName })));
   },
 };
 

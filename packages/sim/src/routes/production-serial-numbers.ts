@@ -1,3 +1,4 @@
+import { untypedJson } from './route-types.js';
 import { HttpError } from '../errors.js';
 import { Problems } from '../domains/product/body.js';
 import { decodeText } from '../domains/product/xml-lite.js';
@@ -105,7 +106,7 @@ const byRange: RouteDefinition = {
     const { type, pool } = requirePool(serialNumberState(ctx.sim), q.serialNumberType as string);
     for (const p of ['startAddress', 'endAddress']) if (text(q[p]) === undefined) throw new HttpError(400, `${p}: required`);
     const found = filterEntries(type, pool, bounds(type, q));
-    return { body: { serialNumberType: type.name, serialNumbers: found.map(entryView) } };
+    return untypedJson(ctx, found.map(entryView));
   },
 };
 
@@ -121,7 +122,7 @@ const byReference: RouteDefinition = {
     const f: EntryFilter = { ...bounds(type, q), takenOnly: true };
     if (refSN !== undefined) f.refSN = refSN;
     if (refPN !== undefined) f.refPN = refPN;
-    return { body: { serialNumberType: type.name, serialNumbers: filterEntries(type, pool, f).map(entryView) } };
+    return untypedJson(ctx, filterEntries(type, pool, f).map(entryView));
   },
 };
 

@@ -1,3 +1,4 @@
+import { validateAgainstSpec } from '../openapi/contract.js';
 import type { FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -53,4 +54,24 @@ export function jsonBody(ctx: RouteContext): unknown {
   } catch (err) {
     throw new HttpError(400, `The request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A JSON answer for an operation whose 200 schema in the public document says nothing useful:
+ * 88 of the 126 operations document `{"type": "object"}` (what Swashbuckle writes for an
+ * untyped `IHttpActionResult`), and a few name one object where the server returns a list
+ * ("Returns all Packages"). The real server answers lists with JSON arrays, numbers and
+ * booleans as such; so does the simulator, past the whole-response check. When `itemSchema`
+ * names a component schema, every item of a list is still checked against it and problems
+ * are recorded as contract violations, as the dispatcher does for typed answers.
+ */
+export function untypedJson(ctx: RouteContext, value: unknown, itemSchema?: string): RouteResult {
+  if (itemSchema && ctx.sim.contract.enabled && Array.isArray(value)) {
+    value.forEach((item, i) => {
+      for (const message of validateAgainstSpec({ schema: itemSchema }, item)) {
+        ctx.sim.contract.record(ctx.operation, 'response', `/${i}${message.replace(/^\(root\)/, '')}`, 200);
+      }
+    });
+  }
+  return { raw: JSON.stringify(value), contentType: 'application/json; charset=utf-8' };
 }

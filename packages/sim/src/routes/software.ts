@@ -1,5 +1,5 @@
+import { untypedJson } from './route-types.js';
 import { callerName } from '../domains/auth/caller.js';
-import { listAnswer } from '../domains/list-answer.js';
 import { changeStatus, checkDeletable, createPackage, updatePackage } from '../domains/software/package-edit.js';
 import { fileById, installFiles, parseAttribute, requireDraft, zipEntries, zipFromRequest } from '../domains/software/package-files.js';
 import {
@@ -99,7 +99,7 @@ const getFiles: RouteDefinition = {
 const getPackages: RouteDefinition = {
   method: 'GET',
   operationId: 'Software_GetSoftwarePackages',
-  handle: (ctx) => listAnswer(ctx, sortedPackages(softwareState(ctx)).map(publicPackage), PACKAGE_SCHEMA),
+  handle: (ctx) => untypedJson(ctx, sortedPackages(softwareState(ctx)).map(publicPackage), PACKAGE_SCHEMA),
 };
 
 /** `GET PackagesByTag`: `tag` is `tagName=tagValue` (name case-sensitive, value not), plus a status. */
@@ -116,7 +116,7 @@ const getPackagesByTag: RouteDefinition = {
     const found = sortedPackages(softwareState(ctx)).filter(
       (p) => p.status === status && p.tags.some((t) => t.key === key && (t.value ?? '').toUpperCase() === value),
     );
-    return listAnswer(ctx, found.map(publicPackage), PACKAGE_SCHEMA);
+    return untypedJson(ctx, found.map(publicPackage), PACKAGE_SCHEMA);
   },
 };
 

@@ -1,4 +1,5 @@
-import { untypedJson } from '../domains/files/answers.js';
+import { untypedJson } from './route-types.js';
+
 import { exportQueueStatus } from '../domains/export/export-jobs.js';
 import { clientLog } from '../domains/system-manager/client-log.js';
 import { findClient, normalizeIdentifier, syncClients, updateClient } from '../domains/system-manager/clients.js';
@@ -50,7 +51,7 @@ const listClients: RouteDefinition = {
   operationId: 'SystemManager_Clients',
   async handle(ctx) {
     const state = await syncClients(ctx.sim);
-    return untypedJson(systemManagerNodes(ctx.sim, state));
+    return untypedJson(ctx, systemManagerNodes(ctx.sim, state));
   },
 };
 
@@ -59,7 +60,7 @@ const getLevel: RouteDefinition = {
   method: 'GET',
   operationId: 'SystemManager_LevelByHierarchy',
   handle(ctx) {
-    return untypedJson(findLevelByHierarchy(ctx.sim, ctx.params.query.hierarchy));
+    return untypedJson(ctx, findLevelByHierarchy(ctx.sim, ctx.params.query.hierarchy));
   },
 };
 
@@ -68,7 +69,7 @@ const postLevel: RouteDefinition = {
   method: 'POST',
   operationId: 'SystemManager_PostLevelByHierarchy',
   async handle(ctx) {
-    return untypedJson(await createLevelByHierarchy(ctx.sim, jsonBody(ctx)));
+    return untypedJson(ctx, await createLevelByHierarchy(ctx.sim, jsonBody(ctx)));
   },
 };
 

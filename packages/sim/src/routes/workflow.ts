@@ -1,14 +1,5 @@
 import { endTest, startTest, type DefinitionStatus, type WorkflowCall } from '../domains/workflow/workflow.js';
-import type { RouteContext, RouteDefinition, RouteResult } from './route-types.js';
-
-/**
- * Both operations "return boolean" (their 200 description); the spec's `type: object` schema
- * is Swashbuckle's placeholder for an untyped result. The answer is the JSON literal
- * `true`/`false`, sent as raw JSON text for that reason.
- */
-function jsonBoolean(value: boolean): RouteResult {
-  return { raw: JSON.stringify(value), contentType: 'application/json; charset=utf-8' };
-}
+import { untypedJson, type RouteContext, type RouteDefinition, type RouteResult } from './route-types.js';
 
 function callOf(ctx: RouteContext): WorkflowCall {
   const q = ctx.params.query;
@@ -26,7 +17,7 @@ function callOf(ctx: RouteContext): WorkflowCall {
 const start: RouteDefinition = {
   method: 'GET',
   operationId: 'Workflow_PublicStartTest',
-  handle: async (ctx) => jsonBoolean(await startTest(ctx.sim, callOf(ctx))),
+  handle: async (ctx) => untypedJson(ctx, await startTest(ctx.sim, callOf(ctx))),
 };
 
 /** `GET /api/Workflow/EndTest` (`passed` defaults to true). */
@@ -34,7 +25,7 @@ const end: RouteDefinition = {
   method: 'GET',
   operationId: 'Workflow_PublicEndTest',
   handle: async (ctx) =>
-    jsonBoolean(await endTest(ctx.sim, { ...callOf(ctx), passed: (ctx.params.query.passed as boolean | undefined) ?? true })),
+    untypedJson(ctx, await endTest(ctx.sim, { ...callOf(ctx), passed: (ctx.params.query.passed as boolean | undefined) ?? true })),
 };
 
 export const workflowRoutes: RouteDefinition[] = [start, end];
