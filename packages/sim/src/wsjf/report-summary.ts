@@ -1,3 +1,4 @@
+import { obj, list, str, int, type Json } from './json-read.js';
 import { canonicalGuid, derivedGuid, isGuid } from '../guid.js';
 import { processName } from '../processes.js';
 import { formatHeaderDate, parseWsjfDate } from './dates.js';
@@ -30,24 +31,6 @@ export interface ReportSummary {
   /** Report start as epoch milliseconds (full precision, used to order and filter). */
   startMs: number;
   collections: HeaderCollections;
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(obj).filter((v): v is Json => v !== undefined) : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 }
 
 function num(value: unknown): number | undefined {

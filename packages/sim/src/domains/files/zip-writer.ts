@@ -1,3 +1,4 @@
+import { crc32 } from './crc32.js';
 import { deflateRawSync } from 'node:zlib';
 
 /** One file to put in a zip archive. */
@@ -7,23 +8,6 @@ export interface ZipEntry {
   data: Buffer;
   /** Modification time. @default now */
   date?: Date;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3), as zip stores it. */
-export function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /** MS-DOS date and time (local fields, 2-second resolution), as zip headers carry them. */

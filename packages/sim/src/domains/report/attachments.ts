@@ -1,8 +1,7 @@
+import { obj, list, type Json } from '../../wsjf/json-read.js';
 import { canonicalGuid, derivedGuid, isGuid } from '../../guid.js';
 import { HttpError } from '../../errors.js';
 import type { WsjfReport } from '../../wsjf/validate-report.js';
-
-type Json = Record<string, unknown>;
 
 /** A file attached to a stored report, wherever in the report it sits. */
 export interface ReportAttachment {
@@ -16,14 +15,6 @@ export interface ReportAttachment {
   contentType: string;
   /** Base64 as stored; absent when the report carried only the attachment's metadata. */
   data?: string;
-}
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(obj).filter((v): v is Json => v !== undefined) : [];
 }
 
 function text(value: unknown): string | undefined {

@@ -1,9 +1,8 @@
+import { obj, list, type Json } from '../../wsjf/json-read.js';
 import type { StoredReport } from '../../store/report-store.js';
 import type { WsjfReport } from '../../wsjf/validate-report.js';
 import { RESULT_WORDS } from '../../wsjf/report-summary.js';
 import { createPdf, type PdfLine } from '../files/pdf-writer.js';
-
-type Json = Record<string, unknown>;
 
 /** How a certificate is drawn; the export wizard's options. */
 export interface CertificateOptions {
@@ -24,14 +23,6 @@ export interface CertificateOptions {
 }
 
 const STATUS_WORDS: Record<string, string> = { ...RESULT_WORDS, S: 'Skipped' };
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(obj).filter((v): v is Json => v !== undefined) : [];
-}
 
 function show(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;

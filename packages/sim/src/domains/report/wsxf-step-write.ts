@@ -1,23 +1,6 @@
+import { obj, list, str, int, type Json } from '../../wsjf/json-read.js';
 import { groupWord, numberText, statusWord } from './wsxf-codes.js';
 import type { XmlOut } from './xml-tree.js';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(obj).filter((v): v is Json => v !== undefined) : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
 
 /** What `GET /api/Report/Wsxf/{id}` may leave out. */
 export interface WsxfWriteOptions {

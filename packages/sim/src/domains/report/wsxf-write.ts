@@ -1,25 +1,8 @@
+import { obj, list, str, int, type Json } from '../../wsjf/json-read.js';
 import type { WsjfReport } from '../../wsjf/validate-report.js';
 import { numberText, statusWord, WSXF_NAMESPACE } from './wsxf-codes.js';
 import { writeStep, type WsxfWriteOptions } from './wsxf-step-write.js';
 import { renderXmlDocument, type XmlOut } from './xml-tree.js';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(obj).filter((v): v is Json => v !== undefined) : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
 
 function commentChild(info: Json): XmlOut[] {
   return typeof info.comment === 'string' ? [{ name: 'Comment', text: info.comment }] : [];
