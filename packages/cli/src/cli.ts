@@ -61,6 +61,32 @@ function buildProgram(): Command {
     .option('--no-serve', 'exit after the summary')
     .action(async (opts) => (await import('./commands/demo.js')).runDemo(opts));
 
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('convert')
+    .description('Convert test-equipment files to WSJF reports (one per unit in each file).')
+    .argument('<paths...>', 'files or folders')
+    .option('--format <name>', 'use this converter instead of detecting the format')
+    .option('--tz <zone>', 'IANA time zone of timestamps without an offset (default: this machine\'s)')
+    .option('--process-code <n>', 'process (test operation) code', intOption('--process-code', 0))
+    .option('--part-revision <rev>', 'part revision when the file has none')
+    .option('--station <name>', 'station name when the file has none')
+    .option('--location <text>', 'station location')
+    .option('--purpose <text>', 'station purpose')
+    .option('--operator <name>', 'operator when the file has none')
+    .option('--out <dir>', 'write <name>.<n>.wsjf.json per report here')
+    .option('--json', 'print {file, format, reports, warnings, error} per input (JSON lines)')
+    .option('--converter <module>', 'add a converter module (repeatable)', collect)
+    .action(async (paths: string[], opts) => (await import('./commands/convert.js')).runConvert(paths, opts));
+
+  program
+    .command('detect')
+    .description('Show the detected format and its confidence for each file.')
+    .argument('<paths...>', 'files or folders')
+    .option('--json', 'one JSON object per file')
+    .option('--converter <module>', 'add a converter module (repeatable)', collect)
+    .action(async (paths: string[], opts) => (await import('./commands/convert.js')).runDetect(paths, opts));
+
   return program;
 }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { localToIso, parseLocalTimestamp, zoneOffsetMinutes } from '@tswats/converters';
+
+describe('local timestamps get their real offset', () => {
+  it('uses the zone offset in force on that date (winter and summer time)', () => {
+    expect(localToIso({ year: 2020, month: 1, day: 15, hour: 10, minute: 0, second: 0 }, 'Europe/Oslo')).toBe('2020-01-15T10:00:00+01:00');
+    expect(localToIso({ year: 2020, month: 7, day: 15, hour: 10, minute: 0, second: 0 }, 'Europe/Oslo')).toBe('2020-07-15T10:00:00+02:00');
+    expect(localToIso({ year: 2020, month: 7, day: 15, hour: 10, minute: 0, second: 0 }, 'America/New_York')).toBe('2020-07-15T10:00:00-04:00');
+    expect(localToIso({ year: 2020, month: 7, day: 15, hour: 10, minute: 0, second: 0, millisecond: 5 }, 'Asia/Kolkata')).toBe('2020-07-15T10:00:00.005+05:30');
+  });
+
+  it('handles the DST gaps: a skipped hour keeps the offset before the change (same wall text), a repeated hour takes summer time', () => {
+    // 2020-03-29 02:30 does not exist in Oslo; 2020-10-25 02:30 happens twice.
+    expect(localToIso({ year: 2020, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, 'Europe/Oslo')).toBe('2020-03-29T02:30:00+01:00');
+    expect(localToIso({ year: 2020, month: 10, day: 25, hour: 2, minute: 30, second: 0 }, 'Europe/Oslo')).toBe('2020-10-25T02:30:00+02:00');
+  });
+
+  it('keeps an explicit offset and reads one without in the given zone', () => {
+    expect(parseLocalTimestamp('2019-11-11T14:08:33', 'Europe/Oslo')).toBe('2019-11-11T14:08:33+01:00');
+    expect(parseLocalTimestamp('2019-11-11 14:08:33.250', 'UTC')).toBe('2019-11-11T14:08:33.250+00:00');
+    expect(parseLocalTimestamp('2019-11-11T14:08:33-05:00', 'Europe/Oslo')).toBe('2019-11-11T14:08:33-05:00');
+    expect(parseLocalTimestamp('2019-02-30T10:00:00', 'UTC')).toBeUndefined();
+    expect(parseLocalTimestamp('yesterday', 'UTC')).toBeUndefined();
+    expect(zoneOffsetMinutes('UTC', Date.UTC(2020, 0, 1))).toBe(0);
+  });
+
+  it('refuses an unknown time zone by name', async () => {
+    const { convert } = await import('@tswats/converters');
+    await expect(convert({ bytes: Buffer.from('{}'), name: 'a.json' }, { timeZone: 'Mars/Olympus' })).rejects.toThrow(/Mars\/Olympus/);
+  });
+});
