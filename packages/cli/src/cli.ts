@@ -69,6 +69,7 @@ function buildProgram(): Command {
     .option('--format <name>', 'use this converter instead of detecting the format')
     .option('--tz <zone>', 'IANA time zone of timestamps without an offset (default: this machine\'s)')
     .option('--process-code <n>', 'process (test operation) code', intOption('--process-code', 0))
+    .option('--part-number <pn>', 'part number when the file has none')
     .option('--part-revision <rev>', 'part revision when the file has none')
     .option('--station <name>', 'station name when the file has none')
     .option('--location <text>', 'station location')

@@ -3,7 +3,7 @@ export { BUILT_IN_CONVERTERS, convert, convertStream, detect, loadConverter } fr
 export type { ConversionStream, ConvertCallOptions, RegistryOptions } from './registry.js';
 export { ConversionError } from './errors.js';
 export type { ConversionErrorCode, SourcePosition } from './errors.js';
-export { decodeText, listFolder, looksBinary, openInput } from './input.js';
+export { decodeText, decodeWindows1252, listFolder, looksBinary, openInput } from './input.js';
 export type { InputFile, InputSource } from './input.js';
 export { checkTimeZone, localToIso, machineTimeZone, parseLocalTimestamp, zoneOffsetMinutes } from './time.js';
 export type { LocalDateTime } from './time.js';

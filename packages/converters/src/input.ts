@@ -27,7 +27,7 @@ export interface InputFile {
   readonly folder: string | undefined;
   /** All bytes. Avoid for formats that can be large: use `stream()`. */
   bytes(): Promise<Uint8Array>;
-  /** All of it as text: UTF-8 (BOM removed) unless the bytes are not valid UTF-8, then Latin-1. */
+  /** All of it as text: UTF-8 (BOM removed) unless the bytes are not valid UTF-8, then Windows-1252. */
   text(): Promise<string>;
   /** The bytes in chunks, for streaming parsers. */
   stream(): AsyncIterable<Uint8Array>;
@@ -108,10 +108,24 @@ export async function listFolder(folder: string): Promise<string[]> {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const latin1 = new TextDecoder('latin1');
+
+/** Windows-1252 characters of bytes 0x80-0x9F (the five undefined bytes map to C1 controls, as browsers do). */
+const CP1252 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /**
- * UTF-8 when valid (BOM dropped), else Latin-1 (Windows testers write ANSI files).
+ * Decodes Windows-1252 (what "ANSI", "latin1" and "iso-8859-1" mean on Windows testers and in
+ * the WHATWG encoding standard). Node's TextDecoder decodes bytes 0x80-0x9F of those labels
+ * as C1 control characters, losing €, curly quotes and dashes; this does not.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return /[\x80-\x9f]/.test(text) ? text.replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) : text;
+}
+
+/**
+ * UTF-8 when valid (BOM dropped), else Windows-1252 (Windows testers write ANSI files).
  * `truncated` allows a multi-byte character cut at the end of a head.
  */
 export function decodeText(bytes: Uint8Array, truncated = false): string {
@@ -131,7 +145,7 @@ export function decodeText(bytes: Uint8Array, truncated = false): string {
         }
       }
     }
-    return latin1.decode(b);
+    return decodeWindows1252(b);
   }
 }
 

@@ -29,3 +29,13 @@ describe('local timestamps get their real offset', () => {
     await expect(convert({ bytes: Buffer.from('{}'), name: 'a.json' }, { timeZone: 'Mars/Olympus' })).rejects.toThrow(/Mars\/Olympus/);
   });
 });
+
+describe('text decoding', () => {
+  it('reads non-UTF-8 files as Windows-1252, including the 0x80-0x9F range Node gets wrong', async () => {
+    const { decodeText } = await import('@tswats/converters');
+    // "€ “Test” – Müller" in Windows-1252.
+    const bytes = Uint8Array.from([0x80, 0x20, 0x93, 0x54, 0x65, 0x73, 0x74, 0x94, 0x20, 0x96, 0x20, 0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]);
+    expect(decodeText(bytes)).toBe('€ “Test” – Müller');
+    expect(decodeText(new TextEncoder().encode('€ “Test” – Müller'))).toBe('€ “Test” – Müller');
+  });
+});

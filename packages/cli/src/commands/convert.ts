@@ -16,6 +16,7 @@ export interface ConvertCommandOptions {
   format?: string;
   tz?: string;
   processCode?: number;
+  partNumber?: string;
   partRevision?: string;
   station?: string;
   location?: string;
@@ -67,6 +68,7 @@ export async function runConvert(paths: string[], opts: ConvertCommandOptions): 
   const options: ConvertOptions = {
     processCode: opts.processCode,
     timeZone: opts.tz,
+    partNumber: opts.partNumber,
     partRevision: opts.partRevision,
     stationName: opts.station,
     location: opts.location,

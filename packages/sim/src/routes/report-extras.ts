@@ -91,7 +91,7 @@ const postWsxf: RouteDefinition = {
   method: 'POST',
   operationId: 'Report_PostWSXF',
   async handle(ctx) {
-    const reports = readWsxf(ctx.body.toString('utf8'));
+    const reports = await readWsxf(ctx.body);
     reports.forEach((report, i) => {
       const errors = validateWsjfReport(report);
       if (errors.length > 0) throw new HttpError(400, `WSXF Report[${i}]: ${errors.join('; ')}`);

@@ -1,0 +1,308 @@
+import { createUutReport, type NumericInput, type StepStatus, type WsjfReport } from '@tswats/sdk';
+import { SaxesParser } from 'saxes';
+import { ConversionError } from '../errors.js';
+import type { InputFile } from '../input.js';
+import { fieldLimit, fitText, startFromIso } from '../report-helpers.js';
+import { localToIso, validLocal } from '../time.js';
+import type { ConvertContext, Converter, Detection } from '../types.js';
+import { assertSafeXml, xmlRoot } from '../xml.js';
+
+const FORMAT = 'seica-viva';
+/** Default process code (the file names none). */
+export const SEICA_DEFAULT_PROCESS_CODE = 10;
+
+type Attrs = Record<string, string>;
+
+interface Board {
+  attrs: Attrs;
+  line: number;
+  /** 1-based position of the BI block in the file. */
+  position: number;
+  tests: { attrs: Attrs; line: number }[];
+  closed: boolean;
+}
+
+/**
+ * Seica flying-probe VIVA XML report: `<R>` with `<PrgC>` (program settings), `<ST>` (station
+ * and program), one `<BI>` block per board holding its `<TEST>` elements, and `<ET>` (end).
+ * Every `BI` block becomes its own report (pyWATS keeps the first board only). The file is
+ * parsed as a stream; a board's report is built when the next board starts or the file ends.
+ */
+export const seicaVivaConverter: Converter = {
+  name: FORMAT,
+  description: 'Seica flying probe VIVA XML report (one report per BI board block)',
+  extensions: ['.xml'],
+  detect(file: InputFile): Detection {
+    const head = file.headText();
+    const root = xmlRoot(head);
+    if (!root || root.name !== 'R') return { confidence: 0 };
+    const markers = [/<ST\s[^>]{0,4000}?\bNM="/, /<BI\s[^>]{0,4000}?\bBCP?="/, /<TEST\s[^>]{0,4000}?\bMR="/, /<PrgC[\s>/]/, /<ET[\s>/]/]
+      .filter((re) => re.test(head)).length;
+    if (markers === 0) return { confidence: 0 };
+    const confidence = markers >= 3 ? 0.95 : markers === 2 ? 0.8 : 0.4;
+    const bi = /<BI\s([^>]{0,4000})>/.exec(head)?.[1] ?? '';
+    const st = /<ST\s([^>]{0,4000})>/.exec(head)?.[1] ?? '';
+    const attr = (s: string, k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(s)?.[1]?.trim() || undefined;
+    return {
+      confidence,
+      preview: { serialNumber: attr(bi, 'BC') ?? attr(bi, 'BCP'), partNumber: attr(st, 'NM') },
+    };
+  },
+  async *convert(file: InputFile, ctx: ConvertContext): AsyncIterable<WsjfReport> {
+    const fail = (code: ConversionError['code'], reason: string, line?: number, element?: string): never => {
+      throw new ConversionError({ code, file: file.name, format: FORMAT, position: line !== undefined || element ? { line, element } : undefined, reason });
+    };
+    assertSafeXml(file.headText(), file.name, FORMAT);
+    const decoder = textDecoderFor(file.head, ctx, file.name);
+    const parser = new SaxesParser({ position: true });
+    let st: Attrs | undefined;
+    let current: Board | undefined;
+    let boards = 0;
+    let depth = 0;
+    let warnedPn = false;
+    const ready: WsjfReport[] = [];
+    const finish = (board: Board, multi: boolean) => {
+      if (!board.closed) fail('CONVERT_ERR_TRUNCATED', 'the board block (BI) is not closed', board.line, `BI[${board.position}]`);
+      ready.push(buildBoard(board, multi));
+    };
+
+    const buildBoard = (board: Board, multi: boolean): WsjfReport => {
+      const b = board.attrs;
+      const where = `BI[${board.position}]`;
+      const warn = (message: string, line = board.line) => ctx.warn(message, { line, element: where });
+      // Serial: the board's own barcode (BC), else the panel barcode (BCP, with the board index
+      // when the file holds several boards), else the station block's barcode.
+      const bc = b.BC?.trim();
+      const bcp = b.BCP?.trim() || st?.BC?.trim();
+      let sn: string;
+      if (bc) sn = bc;
+      else if (bcp && multi) {
+        const index = b.ID?.trim() || String(board.position);
+        sn = `${bcp}-${index}`;
+        warn(`board ${board.position} has no barcode of its own (BC empty): serial "${sn}" made from the panel barcode and the board index`);
+      } else if (bcp) sn = bcp;
+      else return fail('CONVERT_ERR_MISSING_FIELD', 'no serial number: the board has no barcode (BI@BC, BI@BCP) and the station block none (ST@BC)', board.line, where);
+      sn = fitText(sn, fieldLimit('sn'), 'serial number', (m) => warn(m));
+
+      const program = st?.NM?.trim() || st?.NMP?.trim();
+      let pn = ctx.options.partNumber;
+      if (pn === undefined) {
+        if (!program) return fail('CONVERT_ERR_MISSING_FIELD', 'no part number: the station block has no program name (ST@NM) and no partNumber option was given', board.line, where);
+        pn = program;
+        if (!warnedPn) {
+          warnedPn = true;
+          ctx.warn(`the file names no part number: the program name "${program}" (ST@NM) is used (give partNumber to set one)`, { element: 'ST' });
+        }
+      }
+      pn = fitText(pn, fieldLimit('pn'), 'part number', (m) => warn(m));
+
+      const when = b.SD?.trim() || st?.SD?.trim();
+      if (!when) return fail('CONVERT_ERR_MISSING_FIELD', 'no start time (BI@SD, ST@SD)', board.line, where);
+      const startIso = parseSeicaDate(when, ctx.options.timeZone);
+      if (!startIso) return fail('CONVERT_ERR_VALUE', `start time "${when}" is not dd-MM-yyyy HH:mm:ss`, board.line, where);
+
+      const execTime = number(b.TT);
+      const operator = st?.OP?.trim() || ctx.options.operator;
+      const steps = board.tests.map((t, i) => ({ t, ...testStep(t.attrs, i + 1, (m) => warn(m, t.line)) }));
+      const failed = steps.filter((s) => s.status === 'F').length;
+      const nf = number(b.NF);
+      const nt = number(b.NT);
+      if (nt !== undefined && nt > board.tests.length) {
+        warn(`the board ran ${nt} tests (BI@NT) but the file lists ${board.tests.length}: the others are not in the file (a failures-only report lists only failed tests)`);
+      }
+      if (nf !== undefined && nf !== failed) {
+        warn(`the board counts ${nf} failed tests (BI@NF) but ${failed} failed TEST elements are in the file; the result counts both`);
+      }
+      const builder = createUutReport({
+        partNumber: pn,
+        serialNumber: sn,
+        revision: ctx.options.partRevision,
+        processCode: ctx.options.processCode ?? SEICA_DEFAULT_PROCESS_CODE,
+        stationName: ctx.options.stationName,
+        location: ctx.options.location,
+        purpose: ctx.options.purpose,
+        ...(operator ? { operator: fitText(operator, fieldLimit('uut.user'), 'operator', (m) => warn(m)) } : {}),
+        ...startFromIso(startIso),
+        ...(execTime !== undefined ? { execTime } : {}),
+        // The board fails when a test failed or the board counts failures (NF); BI@TR is not used.
+        result: failed > 0 || (nf !== undefined && nf > 0) ? 'F' : 'P',
+      });
+      const misc = (description: string, value: string | undefined) => {
+        const v = value?.trim();
+        if (v) builder.addMiscInfo(description, fitText(v, fieldLimit('miscInfo.text'), `miscInfo ${description}`, (m) => warn(m)));
+      };
+      if (ctx.options.partNumber !== undefined) misc('Program', program);
+      misc('Tester', st?.TN);
+      misc('Test mode', st?.TS);
+      misc('Lot', st?.LT);
+      if (multi || (bc && b.BCP?.trim() && b.BCP.trim() !== bc)) misc('Panel barcode', b.BCP);
+      if (multi) misc('Board index', b.ID);
+
+      let group: string | undefined;
+      let seq: ReturnType<typeof builder.root.addSequence> | undefined;
+      for (const { t, name, input, status } of steps) {
+        const a = t.attrs;
+        const family = a.F?.trim() || a.FT?.trim() || 'Tests';
+        if (!seq || family !== group) {
+          group = family;
+          seq = builder.root.addSequence(fitText(family, fieldLimit('step.name'), 'sequence name', (m) => warn(m, t.line)));
+        }
+        const ms = number(a.TT);
+        const text = details(a);
+        seq.addNumeric(fitText(name, fieldLimit('step.name'), `step name "${name}"`, (m) => warn(m, t.line)), {
+          ...input,
+          ...(status ? { status } : {}),
+          // TT is in milliseconds; rounded to the microsecond (no binary-fraction noise).
+          ...(ms !== undefined ? { totTime: Math.round(ms * 1000) / 1e6 } : {}),
+          ...(text ? { reportText: text } : {}),
+        });
+      }
+      return builder.build();
+    };
+
+    parser.on('doctype', (doctype) => assertSafeXml(`<!DOCTYPE${doctype}>`, file.name, FORMAT));
+    parser.on('opentag', (tag) => {
+      const attrs = tag.attributes as Attrs;
+      depth++;
+      if (depth === 1) {
+        if (tag.name !== 'R') fail('CONVERT_ERR_FORMAT', `the root element is <${tag.name}>, not the VIVA report's <R>`, parser.line, tag.name);
+        return;
+      }
+      switch (tag.name) {
+        case 'ST':
+          st = { ...attrs };
+          break;
+        case 'BI':
+          if (current && !current.closed) fail('CONVERT_ERR_FORMAT', 'a board block (BI) inside another one', parser.line, `BI[${boards + 1}]`);
+          if (current) finish(current, true);
+          boards++;
+          current = { attrs: { ...attrs }, line: parser.line, position: boards, tests: [], closed: false };
+          break;
+        case 'TEST':
+          if (!current || current.closed) fail('CONVERT_ERR_FORMAT', 'a TEST element outside a board block (BI)', parser.line, 'TEST');
+          current!.tests.push({ attrs: { ...attrs }, line: parser.line });
+          break;
+        default:
+          break;
+      }
+    });
+    parser.on('closetag', (tag) => {
+      depth--;
+      if (tag.name === 'BI' && current) current.closed = true;
+    });
+    parser.on('error', (err) => {
+      throw err;
+    });
+
+    const feed = (text: string, closing: boolean) => {
+      try {
+        if (closing) {
+          parser.write(text);
+          parser.close();
+        } else parser.write(text);
+      } catch (err) {
+        if (err instanceof ConversionError) throw err;
+        const message = String((err as Error)?.message ?? err).replace(/^\d+:\d+:\s*/, '');
+        const truncated = closing && /unclosed|unexpected end|document must contain a root/i.test(message);
+        fail(truncated ? 'CONVERT_ERR_TRUNCATED' : 'CONVERT_ERR_SYNTAX', `${truncated ? 'the XML ends before the document is complete' : 'not well-formed XML'}: ${message}`, parser.line);
+      }
+    };
+
+    for await (const chunk of file.stream()) {
+      feed(decoder.decode(chunk, { stream: true }), false);
+      yield* ready.splice(0);
+    }
+    feed(decoder.decode(), true);
+    yield* ready.splice(0);
+    if (!current) fail('CONVERT_ERR_EMPTY', 'the report holds no board block (BI)', undefined, 'R');
+    finish(current!, boards > 1);
+    yield* ready.splice(0);
+  },
+};
+
+/** One TEST element as a numeric step: name, measurement and status from the file. */
+function testStep(a: Attrs, n: number, warn: (m: string) => void): { name: string; input: NumericInput; status: StepStatus | undefined } {
+  const nm = a.NM?.trim();
+  const pin = a.IN?.trim();
+  let name = nm ? (pin ? `${nm} (${pin})` : nm) : '';
+  if (!name) {
+    name = `${a.F?.trim() || 'TEST'} ${n}`;
+    warn(`TEST ${n} has no name (NM): named "${name}"`);
+  }
+  const value = number(a.MR);
+  if (value === undefined) warn(`${name}: measured value MR="${a.MR ?? ''}" is not a number: written as NaN`);
+  const lo = number(a.ML);
+  const hi = number(a.MH);
+  if (a.ML?.trim() && lo === undefined) warn(`${name}: low limit ML="${a.ML}" is not a number: dropped`);
+  if (a.MH?.trim() && hi === undefined) warn(`${name}: high limit MH="${a.MH}" is not a number: dropped`);
+  const unit = a.MU?.trim() || undefined;
+  const isolation = isIsolation(a);
+  let limits: Pick<NumericInput, 'compOp' | 'lowLimit' | 'highLimit'>;
+  if (isolation) {
+    // Isolation passes above the threshold ML (ML = MM; MH is ML + 20 %, not an upper bound:
+    // every passing isolation test in the sample measures far above MH).
+    limits = lo !== undefined ? { compOp: 'GE', lowLimit: lo } : { compOp: 'LOG' };
+  } else if (lo !== undefined && hi !== undefined) limits = { compOp: 'GELE', lowLimit: lo, highLimit: hi };
+  else if (lo !== undefined) limits = { compOp: 'GE', lowLimit: lo };
+  else if (hi !== undefined) limits = { compOp: 'LE', lowLimit: hi };
+  else limits = { compOp: 'LOG' };
+  const tr = a.TR?.trim();
+  let status: StepStatus | undefined;
+  if (tr === '0') status = 'P';
+  else if (tr === '1') status = 'F';
+  else warn(`${name}: result code TR="${tr ?? ''}" is not 0 (pass) or 1 (fail): status computed from the limits`);
+  return { name, input: { value: value ?? Number.NaN, ...(unit ? { unit } : {}), ...limits }, status };
+}
+
+/** Isolation (short) tests: the measure kind MK (NOTMOUNTED tests are isolation tests too). */
+function isIsolation(a: Attrs): boolean {
+  return (a.MK ?? a.F ?? '').trim().toUpperCase() === 'ISOLATION';
+}
+
+/** What a TEST tells beyond the measurement: nominal and deviation, device, nets, pads, parallel parts. */
+function details(a: Attrs): string | undefined {
+  const parts: string[] = [];
+  const mm = a.MM?.trim();
+  const unit = a.MU?.trim() ? ` ${a.MU.trim()}` : '';
+  if (mm) parts.push(`nominal ${mm}${unit}${a.MP?.trim() ? ` (deviation ${a.MP.trim()})` : ''}`);
+  // Isolation tests are compared with ML only; MH (ML + 20 %) is kept here.
+  if (isIsolation(a) && a.MH?.trim()) parts.push(`MH ${a.MH.trim()}${unit}`);
+  if (a.DN?.trim()) parts.push(`device ${a.DN.trim()}`);
+  if (a.SG1?.trim() || a.SG2?.trim()) parts.push(`nets ${a.SG1?.trim() ?? ''} / ${a.SG2?.trim() ?? ''}`);
+  if (a.PD1?.trim() || a.PD2?.trim()) parts.push(`pads ${a.PD1?.trim() ?? ''} / ${a.PD2?.trim() ?? ''}`);
+  if (a.AL?.trim()) parts.push(`parallel ${a.AL.trim()}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+/** A decimal number (`1e+11`, `-0.5`), or undefined for anything else. */
+function number(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** `dd-MM-yyyy HH:mm:ss` (also with `/` or `.`) read in `timeZone`, as ISO 8601 with its offset. */
+export function parseSeicaDate(text: string, timeZone: string): string | undefined {
+  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const local = { year: +m[3]!, month: +m[2]!, day: +m[1]!, hour: +m[4]!, minute: +m[5]!, second: m[6] ? +m[6] : 0 };
+  return validLocal(local) ? localToIso(local, timeZone) : undefined;
+}
+
+/** A streaming decoder for the encoding the XML declaration names (Seica writes Windows-1252). */
+function textDecoderFor(head: Uint8Array, ctx: ConvertContext, fileName: string): InstanceType<typeof TextDecoder> {
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le');
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be');
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new TextDecoder('utf-8');
+  const decl = new TextDecoder('latin1').decode(head.subarray(0, 200));
+  const label = /^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(decl)?.[1];
+  if (!label) return new TextDecoder('utf-8');
+  try {
+    return new TextDecoder(label);
+  } catch {
+    ctx.warn(`${fileName}: unknown encoding "${label}" in the XML declaration: read as UTF-8`, { line: 1 });
+    return new TextDecoder('utf-8');
+  }
+}
