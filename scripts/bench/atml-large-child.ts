@@ -25,7 +25,7 @@ if (mode === 'generate') {
   const { convertStream } = await import('@tswats/converters');
   const t0 = performance.now();
   let reports = 0;
-  for await (const r of convertStream(rest[0]!, { timeZone: 'Europe/Oslo', format: 'atml' })) {
+  for await (const r of convertStream(rest[0]!, { timeZone: 'Europe/Oslo', format: 'atml', partNumber: 'PTS-DEMO' })) {
     if (r.sn) reports++;
   }
   const ms = performance.now() - t0;

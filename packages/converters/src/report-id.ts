@@ -12,21 +12,11 @@ import type { WsjfReport } from '@tswats/sdk';
  */
 export function contentReportId(report: WsjfReport, index: number): string {
   const { id: _ignored, ...rest } = report as WsjfReport & { id?: string };
-  const hash = createHash('sha256').update(`tswats-report-id:1:${index}:`).update(stableJson(rest)).digest();
+  // Converters build reports deterministically (same input, same key order), so plain JSON is a
+  // stable serialisation here and far cheaper than sorting keys.
+  const hash = createHash('sha256').update(`tswats-report-id:1:${index}:`).update(JSON.stringify(rest)).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x80; // version 8
   hash[8] = (hash[8]! & 0x3f) | 0x80; // RFC 9562 variant
   const h = hash.subarray(0, 16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** JSON with object keys sorted, so key order never changes the id. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -8,13 +8,17 @@ export function machineTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+const knownZones = new Set<string>();
+
 /** Throws a RangeError naming the zone when it is not a valid IANA time zone. */
 export function checkTimeZone(timeZone: string): void {
+  if (knownZones.has(timeZone)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
     throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)} (use an IANA name such as Europe/Oslo)`);
   }
+  knownZones.add(timeZone);
 }
 
 export interface LocalDateTime {
@@ -47,8 +51,23 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const offsetCache = new Map<string, number>();
+/** Offsets only change at transitions, which fall on quarter hours of UTC. */
+const BUCKET_MS = 15 * 60_000;
+
 /** Offset of `timeZone` from UTC at the instant `utcMs`, in minutes (east positive). */
 export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
+  const key = `${timeZone}|${Math.floor(utcMs / BUCKET_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = computeOffset(timeZone, Math.floor(utcMs / BUCKET_MS) * BUCKET_MS);
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffset(timeZone: string, utcMs: number): number {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
