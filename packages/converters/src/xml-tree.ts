@@ -12,6 +12,8 @@ export interface XmlNode {
   readonly name: string;
   /** The name without its prefix (`TestResults`). */
   readonly local: string;
+  /** `local` in lower case (the lookups below are case-insensitive). */
+  readonly lower: string;
   /** Attributes as written (qualified names). */
   readonly attrs: Readonly<Record<string, string>>;
   readonly children: XmlNode[];
@@ -43,10 +45,13 @@ export function parseXmlTree(text: string, file: string, format: string, where?:
     }
     const parent = stack[stack.length - 1];
     const colon = tag.name.indexOf(':');
+    const local = colon >= 0 ? tag.name.slice(colon + 1) : tag.name;
     const node: XmlNode = {
       name: tag.name,
-      local: colon >= 0 ? tag.name.slice(colon + 1) : tag.name,
-      attrs: { ...(tag.attributes as Record<string, string>) },
+      local,
+      lower: local.toLowerCase(),
+      // saxes makes a fresh attribute object per tag and never touches it again: kept, not copied.
+      attrs: tag.attributes as Record<string, string>,
       children: [],
       text: '',
       line: parser.line,
@@ -95,14 +100,14 @@ export function parseXmlTree(text: string, file: string, format: string, where?:
 /** Direct children whose local name matches one of `names` (case-insensitive). */
 export function childrenNamed(node: XmlNode, ...names: string[]): XmlNode[] {
   const wanted = names.map((n) => n.toLowerCase());
-  return node.children.filter((c) => wanted.includes(c.local.toLowerCase()));
+  return node.children.filter((c) => wanted.includes(c.lower));
 }
 
 /** The first direct child whose local name matches one of `names` (case-insensitive), tried in order. */
 export function childNamed(node: XmlNode, ...names: string[]): XmlNode | undefined {
   for (const n of names) {
     const lower = n.toLowerCase();
-    const hit = node.children.find((c) => c.local.toLowerCase() === lower);
+    const hit = node.children.find((c) => c.lower === lower);
     if (hit) return hit;
   }
   return undefined;
@@ -112,9 +117,11 @@ export function childNamed(node: XmlNode, ...names: string[]): XmlNode | undefin
 export function attrOf(node: XmlNode, ...names: string[]): string | undefined {
   for (const n of names) {
     const lower = n.toLowerCase();
-    for (const [k, v] of Object.entries(node.attrs)) {
-      const local = k.includes(':') ? k.slice(k.indexOf(':') + 1) : k;
-      if (local.toLowerCase() === lower) return v;
+    const attrs = node.attrs;
+    for (const k in attrs) {
+      const colon = k.indexOf(':');
+      const local = colon >= 0 ? k.slice(colon + 1) : k;
+      if (local.toLowerCase() === lower) return attrs[k];
     }
   }
   return undefined;

@@ -33,7 +33,8 @@ export function detach(s: string): string {
 
 interface Frame {
   node: XNode;
-  counts: Map<string, number>;
+  /** Children seen so far per name (made on the first child: most elements are leaves). */
+  counts: Map<string, number> | undefined;
 }
 
 /** The decoder for the bytes: BOM first, then the XML declaration, else UTF-8. */
@@ -109,12 +110,17 @@ export async function* readUnits(file: InputFile, ctx: ConvertContext): AsyncGen
       skipDepth = 1;
       return;
     }
-    const index = parentFrame ? (parentFrame.counts.get(name) ?? 0) + 1 : 1;
-    parentFrame?.counts.set(name, index);
+    let index = 1;
+    if (parentFrame) {
+      const counts = (parentFrame.counts ??= new Map());
+      index = (counts.get(name) ?? 0) + 1;
+      counts.set(name, index);
+    }
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) {
+    const given = tag.attributes as Record<string, string>;
+    for (const k in given) {
       if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-      attrs[localName(k)] = detach(v);
+      attrs[localName(k)] = detach(given[k]!);
     }
     const node: XNode = { name, attrs, children: [], text: '', line: parser.line, parent: parentFrame?.node, index };
     if (unitDepth >= 0) parentFrame!.node.children.push(node);
@@ -125,7 +131,7 @@ export async function* readUnits(file: InputFile, ctx: ConvertContext): AsyncGen
       }
       unitDepth = stack.length;
     }
-    stack.push({ node, counts: new Map() });
+    stack.push({ node, counts: undefined });
   });
   const onText = (text: string) => {
     if (skipDepth > 0 || unitDepth < 0) return;

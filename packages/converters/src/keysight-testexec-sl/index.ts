@@ -93,13 +93,13 @@ export const keysightTestExecSlConverter: Converter = {
   },
   async *convert(file: InputFile, ctx: ConvertContext): AsyncIterable<WsjfReport> {
     const root = parseXmlTree(await file.text(), file.name, FORMAT);
-    const local = root.local.toLowerCase();
+    const local = root.lower;
     if (!ROOTS_OWN.includes(local) && !ROOTS_SHARED.includes(local)) {
       throw new ConversionError({ code: 'CONVERT_ERR_FORMAT', file: file.name, format: FORMAT, position: { line: root.line, element: root.name }, reason: `the root element is <${root.name}>, not TestExecResults, TestExecSL, TestResults or Results` });
     }
     // A root holding several unit blocks (each with its own UUT) gives one report per block;
     // otherwise the root is the one block.
-    const blocks = root.children.filter((c) => BLOCK.some((b) => b.toLowerCase() === c.local.toLowerCase()) && childNamed(c, ...UUT));
+    const blocks = root.children.filter((c) => BLOCK.some((b) => b.toLowerCase() === c.lower) && childNamed(c, ...UUT));
     const units = blocks.length > 0 && !childNamed(root, ...UUT) ? blocks : [root];
     const shared = childNamed(root, ...HEADER);
     for (const block of units) yield convertBlock(block, shared, file, ctx);
@@ -192,11 +192,11 @@ function convertBlock(block: XmlNode, sharedHeader: XmlNode | undefined, file: I
   });
   if (program) builder.addMiscInfo('Test program', fit(program.text, fieldLimit('miscInfo.text'), 'program name', program.node));
 
-  const container = childNamed(block, ...CONTAINER.filter((c) => c.toLowerCase() !== block.local.toLowerCase())) ?? block;
+  const container = childNamed(block, ...CONTAINER.filter((c) => c.toLowerCase() !== block.lower)) ?? block;
   let count = 0;
   const walk = (node: XmlNode, seq: SequenceBuilder) => {
     for (const child of node.children) {
-      const kind = child.local.toLowerCase();
+      const kind = child.lower;
       if (TEST.includes(kind)) {
         addTest(child, seq);
         count++;
@@ -271,7 +271,7 @@ interface StringMeas {
 function measurement(node: XmlNode, fallbackName: string, warn: (m: string) => void): NumericMeas | StringMeas {
   const name = attrOf(node, 'name') ?? childNamed(node, 'Name')?.text.trim() ?? fallbackName;
   const raw = field(node, VALUE)?.text ?? '';
-  const status = node.local.toLowerCase() === 'measurement' ? stepStatus(node, warn) : undefined;
+  const status = node.lower === 'measurement' ? stepStatus(node, warn) : undefined;
   const unit = field(node, UNIT)?.text;
   const lowText = field(node, LOW)?.text;
   const highText = field(node, HIGH)?.text;

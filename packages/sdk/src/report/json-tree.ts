@@ -30,7 +30,54 @@ export function nonFiniteToString(n: number): string {
  * @throws JsonTreeError on circular references and bigint values.
  */
 export function cloneJsonTree(value: unknown, nonFinite: NonFiniteMode, path = ''): unknown {
+  // Fast pass first: no paths, no visited set. It gives up (and the checked copy below runs,
+  // with the same result or the same error) on anything it would have to report: a bigint,
+  // or nesting deeper than FAST_DEPTH (a circular reference, or a very deep tree).
+  try {
+    return fastCopy(value, nonFinite, '', 0);
+  } catch (err) {
+    if (err !== GIVE_UP) throw err;
+  }
   return copy(value, nonFinite, path, '', new Set());
+}
+
+/** Deeper than this, the fast pass hands over to the checked copy (which finds cycles). */
+const FAST_DEPTH = 512;
+const GIVE_UP: unique symbol = Symbol('give up');
+
+/** {@link copy} without path strings or cycle set; throws GIVE_UP where `copy` could throw. */
+function fastCopy(value: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) || nonFinite === 'keep' ? value : nonFiniteToString(value);
+  }
+  if (typeof value !== 'object') {
+    if (typeof value === 'bigint') throw GIVE_UP;
+    return undefined; // undefined, function, symbol
+  }
+  if (depth > FAST_DEPTH) throw GIVE_UP;
+  const withToJson = value as { toJSON?: (key: string) => unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    return fastCopy(withToJson.toJSON(String(key)), nonFinite, key, depth + 1);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item: unknown, i) => {
+      const out = fastCopy(item, nonFinite, i, depth + 1);
+      return out === undefined ? null : out;
+    });
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = fastCopy((value as Record<string, unknown>)[k], nonFinite, k, depth + 1);
+    if (v === undefined) continue;
+    // JSON.parse creates an own "__proto__" key; plain assignment would set the prototype instead.
+    if (k === '__proto__') {
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
 }
 
 function copy(value: unknown, nonFinite: NonFiniteMode, path: string, key: string, seen: Set<object>): unknown {

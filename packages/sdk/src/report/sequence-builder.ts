@@ -31,6 +31,8 @@ interface StepDraft {
 const DRAFTS = new WeakMap<SequenceBuilder, StepDraft>();
 const RESERVED = new Set(['stepType', 'name', 'status', 'id', 'steps', 'group']);
 const GROUPS: readonly string[] = ['S', 'M', 'C'];
+/** Step options copied into the step body, in this order. */
+const BODY_OPTIONS = ['totTime', 'reportText', 'errorCode', 'errorMessage', 'loop'] as const;
 
 function draftOf(stepType: string, name: string, opts: StepOptions, payload: Record<string, unknown>, derived?: StepStatus): StepDraft {
   const what = `${stepType} "${String(name)}"`;
@@ -39,14 +41,16 @@ function draftOf(stepType: string, name: string, opts: StepOptions, payload: Rec
   const group = opts.group ?? 'M';
   if (!GROUPS.includes(group)) throw new TypeError(`${what}: group must be S, M or C; got ${JSON.stringify(group)}`);
   const body: Record<string, unknown> = {};
-  for (const k of ['totTime', 'reportText', 'errorCode', 'errorMessage', 'loop'] as const) {
+  for (const k of BODY_OPTIONS) {
     if (opts[k] !== undefined) body[k] = opts[k];
   }
   Object.assign(body, payload);
   if (opts.additionalResults !== undefined) body.additionalResults = opts.additionalResults;
-  for (const [k, v] of Object.entries(opts.extra ?? {})) {
-    if (RESERVED.has(k)) throw new TypeError(`${what}: extra key "${k}" is set by the builder`);
-    body[k] = v;
+  if (opts.extra !== undefined && opts.extra !== null) {
+    for (const [k, v] of Object.entries(opts.extra)) {
+      if (RESERVED.has(k)) throw new TypeError(`${what}: extra key "${k}" is set by the builder`);
+      body[k] = v;
+    }
   }
   return { head: { stepType, name, group }, body, status: opts.status, derived, failParentOnFail: opts.failParentOnFail ?? true };
 }

@@ -145,15 +145,36 @@ export function checkSnPnChars(ctx: ValidationContext, value: string | undefined
  * them; truncate mode strips them in place and warns.
  */
 export function checkXmlChars(ctx: ValidationContext, node: unknown, path: string): void {
+  // Almost every report is clean: a scan without building paths finds that out cheaply.
+  if (hasXmlInvalidChars(node)) checkXmlCharsAt(ctx, node, path);
+}
+
+/** True when a string anywhere under `node` (the strings checkXmlCharsAt looks at) holds an XML-invalid character. */
+function hasXmlInvalidChars(node: unknown): boolean {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item === 'string' ? XML_INVALID_CHARS_RE.test(item) : hasXmlInvalidChars(item)) return true;
+    }
+  } else if (isObj(node)) {
+    for (const key of Object.keys(node)) {
+      const v = node[key];
+      if (typeof v === 'string' ? XML_INVALID_CHARS_RE.test(v) : hasXmlInvalidChars(v)) return true;
+    }
+  }
+  return false;
+}
+
+function checkXmlCharsAt(ctx: ValidationContext, node: unknown, path: string): void {
   if (Array.isArray(node)) {
     node.forEach((item: unknown, i) => {
       if (typeof item === 'string') fixString(ctx, node, i, join(path, i));
-      else checkXmlChars(ctx, item, join(path, i));
+      else checkXmlCharsAt(ctx, item, join(path, i));
     });
   } else if (isObj(node)) {
     for (const key of Object.keys(node)) {
       if (typeof node[key] === 'string') fixString(ctx, node, key, join(path, key));
-      else checkXmlChars(ctx, node[key], join(path, key));
+      else checkXmlCharsAt(ctx, node[key], join(path, key));
     }
   }
 }
