@@ -288,6 +288,7 @@ export type {
   AttachmentInput,
   BinaryData,
   BooleanMeasurement,
+  BuildOptions,
   CallExecutableStep,
   Chart,
   ChartInput,

@@ -173,7 +173,7 @@ class UnitMapper {
     });
     this.addMiscInfos(builder, uut);
     this.addChildren(builder.root, rootNode);
-    const report = builder.build() as WsjfReport & { id?: string };
+    const report = builder.build({ consume: true }) as WsjfReport & { id?: string };
     if (!uuid) delete report.id;
     return report;
   }

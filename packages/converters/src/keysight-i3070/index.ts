@@ -236,7 +236,7 @@ function build(bt: KRecord, batch: KRecord | undefined, file: InputFile, ctx: Co
     }
     emit(seq, draft, board);
   }
-  return b.build();
+  return b.build({ consume: true });
 }
 
 function strip(designator: string, board: Board): string {

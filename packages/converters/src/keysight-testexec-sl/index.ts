@@ -255,7 +255,7 @@ function convertBlock(block: XmlNode, sharedHeader: XmlNode | undefined, file: I
   walk(container, builder.root);
   if (count === 0) warn(container, 'the unit block holds no test');
   if (total !== undefined && total !== count) warn(summary!, `the summary counts ${total} tests but the file holds ${count}`);
-  return builder.build();
+  return builder.build({ consume: true });
 }
 
 interface NumericMeas {

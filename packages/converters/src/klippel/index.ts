@@ -202,7 +202,7 @@ export const klippelConverter: Converter = {
         });
       }
     }
-    yield builder.build();
+    yield builder.build({ consume: true });
   },
 };
 

@@ -157,7 +157,7 @@ export const seicaVivaConverter: Converter = {
           ...(text ? { reportText: text } : {}),
         });
       }
-      return builder.build();
+      return builder.build({ consume: true });
     };
 
     parser.on('doctype', (doctype) => assertSafeXml(`<!DOCTYPE${doctype}>`, file.name, FORMAT));

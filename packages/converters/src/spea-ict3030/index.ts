@@ -257,7 +257,7 @@ function build(run: Run, endFields: string[], endLine: number, file: InputFile, 
       for (const r of task) addRow(sub, r, r.description || `test ${r.testNo}`, false, file, ctx, s);
     }
   }
-  return b.build();
+  return b.build({ consume: true });
 }
 
 function addRow(seq: SequenceBuilder, r: Row, stepName: string, single: boolean, file: InputFile, ctx: ConvertContext, s: Sanitizer): void {

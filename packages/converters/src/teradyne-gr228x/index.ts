@@ -267,7 +267,7 @@ function build(
     },
   });
   addSteps(b, unit, ctx, s);
-  return b.build();
+  return b.build({ consume: true });
 }
 
 function addSteps(b: UutReportBuilder, unit: Unit, ctx: ConvertContext, s: Sanitizer): void {

@@ -333,7 +333,7 @@ function build(unit: Unit, file: InputFile, ctx: ConvertContext, s: Sanitizer, o
     const seq = sec.name === undefined ? b.root : b.root.addSequence(s.text(sec.name, 100, 'section name', { line: sec.line }));
     for (const st of sec.steps) addStep(seq, st, file, ctx, s);
   }
-  return b.build();
+  return b.build({ consume: true });
 }
 
 function addStep(seq: SequenceBuilder, st: SNode, file: InputFile, ctx: ConvertContext, s: Sanitizer): void {

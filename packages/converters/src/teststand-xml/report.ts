@@ -253,7 +253,7 @@ export function buildReport(
 
   let report: UutReport;
   try {
-    report = b.build();
+    report = b.build({ consume: true });
   } catch (e) {
     if (e instanceof TypeError) fail(src, 'CONVERT_ERR_VALUE', unitPos, e.message);
     throw e;

@@ -339,7 +339,7 @@ export function buildUut(uut: UutDraft, ctx: ConvertContext, file: string): UutR
   for (const m of uut.misc) report.addMiscInfo(m.description, m.text);
   for (const u of uut.subUnits) report.addSubUnit({ partNumber: u.pn, serialNumber: u.sn, partType: u.partType, ...(u.rev !== undefined ? { revision: u.rev } : {}) });
   b.emitChildren(report.root, uut.root);
-  const built = report.build() as UutReport & { id?: string };
+  const built = report.build({ consume: true }) as UutReport & { id?: string };
   // The registry derives a content-based id; the builder's random one must not leak out.
   delete built.id;
   if (processName === undefined) return built;

@@ -207,7 +207,7 @@ function convertRun(root: XmlNode, file: InputFile, ctx: ConvertContext, source:
     }
   }
   if (childrenNamed(root, 'testgroup').length === 0) warn(root, 'the run holds no test group');
-  return builder.build();
+  return builder.build({ consume: true });
 }
 
 /** XJTAG result words → WSJF status. */

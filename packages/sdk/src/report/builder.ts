@@ -10,7 +10,22 @@ import { attachmentObject } from './builder-measurements.js';
 import type { ReportAttachmentInput } from './builder-options.js';
 import { formatWatsDate } from './dates.js';
 import { randomUuid } from './encoding.js';
+import { cloneJsonTree, shareJsonTree } from './json-tree.js';
+import type { BuilderSeal } from './sequence-builder.js';
 import type { AdditionalData, AdditionalDataProp, BinaryData, MiscInfo, ReportResult } from './types.js';
+
+/** Options of a report builder's `build()`. */
+export interface BuildOptions {
+  /**
+   * Build once, without the defensive deep copy: the report is assembled from the objects the
+   * builder holds (and may share objects you passed in, such as `extra` or `additionalResults`
+   * values), so it is cheaper for large reports. The builder is sealed afterwards: any later
+   * `add*` call (on it or on any of its sequences) or `build()` throws a `TypeError`. The report
+   * is the same as a plain `build()` gives (NaN written as "NaN", undefined values left out, ...).
+   * @default false
+   */
+  consume?: boolean;
+}
 
 /** Header fields shared by UUT and UUR builders. */
 export interface ReportHeaderOptions {
@@ -48,6 +63,8 @@ export abstract class ReportBuilderBase {
   protected readonly miscInfos: MiscInfo[] = [];
   protected readonly binaryData: BinaryData[] = [];
   protected readonly additionalData: AdditionalData[] = [];
+  /** @internal Set by `build({ consume: true })`; shared with the builder's sequences. */
+  protected readonly seal: BuilderSeal = { sealed: false };
 
   constructor(header: ReportHeaderOptions) {
     for (const k of ['partNumber', 'serialNumber', 'revision', 'stationName', 'location', 'purpose'] as const) {
@@ -61,12 +78,14 @@ export abstract class ReportBuilderBase {
 
   /** Adds a `miscInfos` entry (a key/value pair shown with the report). */
   addMiscInfo(description: string, text: string | number): this {
+    this.assertOpen();
     this.miscInfos.push({ description, text: String(text) });
     return this;
   }
 
   /** Adds a report-level attachment (`binaryData`); `data` is bytes or UTF-8 text. */
   addAttachment(input: ReportAttachmentInput): this {
+    this.assertOpen();
     const b: BinaryData = { ...attachmentObject(input, 'binaryData') };
     if (input.failIdx !== undefined) b.failIdx = input.failIdx;
     this.binaryData.push(b);
@@ -75,8 +94,26 @@ export abstract class ReportBuilderBase {
 
   /** Adds an `additionalData` block. */
   addAdditionalData(name: string, props: AdditionalDataProp[]): this {
+    this.assertOpen();
     this.additionalData.push({ name, props });
     return this;
+  }
+
+  /** Throws once the builder has been consumed by `build({ consume: true })`. */
+  protected assertOpen(): void {
+    if (this.seal.sealed) {
+      throw new TypeError('this report builder was consumed by build({ consume: true }); create a new builder for another report');
+    }
+  }
+
+  /**
+   * The finished report from the assembled `out`: a deep copy (the default), or, when consuming,
+   * `out` itself with only what JSON cannot hold replaced; the builder is sealed then.
+   */
+  protected finish(out: Record<string, unknown>, options: BuildOptions | undefined): unknown {
+    if (options?.consume !== true) return cloneJsonTree(out, 'string');
+    this.seal.sealed = true;
+    return shareJsonTree(out, 'string');
   }
 
   protected headerJson(type: 'T' | 'R', processCode: number, result: ReportResult): Record<string, unknown> {

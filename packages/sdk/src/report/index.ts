@@ -27,7 +27,7 @@ export { validateReport } from './validate.js';
 export type { ValidateReportOptions, ValidateReportResult } from './validate.js';
 export { SequenceBuilder } from './sequence-builder.js';
 export { ReportBuilderBase } from './builder.js';
-export type { ReportHeaderOptions } from './builder.js';
+export type { BuildOptions, ReportHeaderOptions } from './builder.js';
 export { createUutReport, UutReportBuilder } from './uut-builder.js';
 export type { UutReportOptions, UutSubUnitInput } from './uut-builder.js';
 export { createUurReport, UurReportBuilder } from './uur-builder.js';

@@ -116,3 +116,71 @@ function copy(value: unknown, nonFinite: NonFiniteMode, path: string, key: strin
     seen.delete(value);
   }
 }
+
+/**
+ * Like {@link cloneJsonTree}, with the same result (and the same errors), but copies only what
+ * has to change: a subtree that already holds only JSON values (plain objects and arrays,
+ * strings, booleans, null, finite numbers) is returned as it is, not copied. Nothing is mutated.
+ */
+export function shareJsonTree(value: unknown, nonFinite: NonFiniteMode): unknown {
+  try {
+    return fastShare(value, nonFinite, '', 0);
+  } catch (err) {
+    if (err !== GIVE_UP) throw err;
+  }
+  return copy(value, nonFinite, '', '', new Set());
+}
+
+/** {@link fastCopy} that returns unchanged subtrees themselves; throws GIVE_UP where `copy` could throw. */
+function fastShare(value: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) || nonFinite === 'keep' ? value : nonFiniteToString(value);
+  }
+  if (typeof value !== 'object') {
+    if (typeof value === 'bigint') throw GIVE_UP;
+    return undefined; // undefined, function, symbol
+  }
+  if (depth > FAST_DEPTH) throw GIVE_UP;
+  const withToJson = value as { toJSON?: (key: string) => unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    return fastCopy(withToJson.toJSON(String(key)), nonFinite, key, depth + 1);
+  }
+  if (Array.isArray(value)) {
+    // An array that is not a plain Array (a subclass) is copied, as cloneJsonTree would.
+    if (Object.getPrototypeOf(value) !== Array.prototype) return fastCopy(value, nonFinite, key, depth);
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue; // a hole stays a hole (Array#map in cloneJsonTree skips it too)
+      const item: unknown = value[i];
+      let v = fastShare(item, nonFinite, i, depth + 1);
+      if (v === undefined) v = null;
+      if (v !== item && !(v !== v && item !== item)) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return fastCopy(value, nonFinite, key, depth);
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let out: Record<string, unknown> | undefined;
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n]!;
+    const item = obj[k];
+    const v = fastShare(item, nonFinite, k, depth + 1);
+    if (out === undefined) {
+      if (v !== undefined && (v === item || (v !== v && item !== item))) continue;
+      // The first change: copy the keys before it (all unchanged), then go on copying.
+      out = {};
+      for (let j = 0; j < n; j++) setKey(out, keys[j]!, obj[keys[j]!]);
+    }
+    if (v !== undefined) setKey(out, k, v);
+  }
+  return out ?? (proto === null ? fastCopy(value, nonFinite, key, depth) : value);
+}
+
+function setKey(out: Record<string, unknown>, k: string, v: unknown): void {
+  // JSON.parse creates an own "__proto__" key; plain assignment would set the prototype instead.
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}

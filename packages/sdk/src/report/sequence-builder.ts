@@ -1,9 +1,9 @@
 /**
  * The step-tree half of the report builder: a {@link SequenceBuilder} per sequence call.
  *
- * Steps are recorded as drafts; `build()` turns them into WSJF objects, assigning step ids
- * sequentially depth-first (a parent before its children) and computing every status that
- * was not given (see `finalizeSequence`).
+ * Each step is written once, as its final WSJF object (with `status` and `id` slots in their
+ * place); `build()` fills those in, assigning step ids sequentially depth-first (a parent before
+ * its children) and computing every status that was not given (see `finalizeSequence`).
  */
 import {
   assertStatus, attachmentObject, booleanMeasurement, booleanMeasurements, chartObject, multiNames,
@@ -18,14 +18,21 @@ import type { SequenceCallStep, Step } from './step-types.js';
 import type { StepStatus } from './types.js';
 
 interface StepDraft {
-  head: { stepType: string; name: string; group: string };
-  body: Record<string, unknown>;
+  /** The WSJF step object: `status` and `id` are filled in (and `steps` set) by `finalize`. */
+  step: Record<string, unknown>;
   /** Explicit status: always wins. */
   status: StepStatus | undefined;
   /** Status computed from the step's own measurements. */
   derived: StepStatus | undefined;
   failParentOnFail: boolean;
   children?: StepDraft[];
+  /** Shared by every sequence of one report builder (sequences only). */
+  seal?: BuilderSeal;
+}
+
+/** @internal Set when a report builder has been consumed by `build({ consume: true })`. */
+export interface BuilderSeal {
+  sealed: boolean;
 }
 
 const DRAFTS = new WeakMap<SequenceBuilder, StepDraft>();
@@ -40,19 +47,32 @@ function draftOf(stepType: string, name: string, opts: StepOptions, payload: Rec
   assertStatus(opts.status, what);
   const group = opts.group ?? 'M';
   if (!GROUPS.includes(group)) throw new TypeError(`${what}: group must be S, M or C; got ${JSON.stringify(group)}`);
-  const body: Record<string, unknown> = {};
+  // Key order as WSJF writes it: stepType, name, group, status, id, then the body.
+  const step: Record<string, unknown> = { stepType, name, group, status: undefined, id: undefined };
   for (const k of BODY_OPTIONS) {
-    if (opts[k] !== undefined) body[k] = opts[k];
+    if (opts[k] !== undefined) step[k] = opts[k];
   }
-  Object.assign(body, payload);
-  if (opts.additionalResults !== undefined) body.additionalResults = opts.additionalResults;
+  for (const k in payload) step[k] = payload[k];
+  if (opts.additionalResults !== undefined) step.additionalResults = opts.additionalResults;
   if (opts.extra !== undefined && opts.extra !== null) {
     for (const [k, v] of Object.entries(opts.extra)) {
       if (RESERVED.has(k)) throw new TypeError(`${what}: extra key "${k}" is set by the builder`);
-      body[k] = v;
+      step[k] = v;
     }
   }
-  return { head: { stepType, name, group }, body, status: opts.status, derived, failParentOnFail: opts.failParentOnFail ?? true };
+  return { step, status: opts.status, derived, failParentOnFail: opts.failParentOnFail ?? true };
+}
+
+/** Throws once the report builder that owns `builder` has been consumed. */
+function assertOpen(builder: SequenceBuilder): void {
+  if (DRAFTS.get(builder)!.seal?.sealed) {
+    throw new TypeError('this report builder was consumed by build({ consume: true }); create a new builder to add steps');
+  }
+}
+
+/** @internal Ties a root sequence (and every sequence added to it later) to its report builder's seal. */
+export function bindSeal(builder: SequenceBuilder, seal: BuilderSeal): void {
+  DRAFTS.get(builder)!.seal = seal;
 }
 
 /**
@@ -77,19 +97,24 @@ export class SequenceBuilder {
 
   /** Adds a nested sequence call and returns its builder. Its status is computed from its children unless given. */
   addSequence(name: string, opts: SequenceOptions = {}): SequenceBuilder {
+    assertOpen(this);
     const child = new SequenceBuilder(name, opts);
-    this.push(DRAFTS.get(child)!);
+    const draft = DRAFTS.get(child)!;
+    draft.seal = DRAFTS.get(this)!.seal;
+    this.push(draft);
     return child;
   }
 
   /** Adds a single numeric limit test (`ET_NLT`). `opts.status` sets both the measurement and the step. */
   addNumeric(name: string, opts: NumericInput & StepOptions): this {
+    assertOpen(this);
     const m = numericMeasurement(opts, `ET_NLT "${name}"`);
     return this.push(draftOf('ET_NLT', name, opts, { numericMeas: [m] }, m.status));
   }
 
   /** Adds a multiple numeric limit test (`ET_MNLT`); duplicate names become `x #2`, `x #3`, ... */
   addMultiNumeric(name: string, measurements: readonly NamedNumericInput[], opts: StepOptions = {}): this {
+    assertOpen(this);
     const what = `ET_MNLT "${name}"`;
     const names = multiNames(measurements, what, true);
     const list = measurements.map((m, i) => numericMeasurement(m, `${what}[${i}]`, names[i]));
@@ -98,24 +123,28 @@ export class SequenceBuilder {
 
   /** Adds a single pass/fail test (`ET_PFT`). */
   addPassFail(name: string, passed: boolean, opts: StepOptions = {}): this {
+    assertOpen(this);
     const m = booleanMeasurement({ passed, status: opts.status }, `ET_PFT "${name}"`);
     return this.push(draftOf('ET_PFT', name, opts, { booleanMeas: [m] }, m.status));
   }
 
   /** Adds a multiple pass/fail test (`ET_MPFT`). */
   addMultiPassFail(name: string, measurements: readonly NamedPassFailInput[], opts: StepOptions = {}): this {
+    assertOpen(this);
     const list = booleanMeasurements(measurements, `ET_MPFT "${name}"`);
     return this.push(draftOf('ET_MPFT', name, opts, { booleanMeas: list }, worstOf(list.map((m) => m.status))));
   }
 
   /** Adds a single string value test (`ET_SVT`). */
   addString(name: string, opts: StringInput & StepOptions): this {
+    assertOpen(this);
     const m = stringMeasurement(opts, `ET_SVT "${name}"`);
     return this.push(draftOf('ET_SVT', name, opts, { stringMeas: [m] }, m.status));
   }
 
   /** Adds a multiple string value test (`ET_MSVT`). */
   addMultiString(name: string, measurements: readonly NamedStringInput[], opts: StepOptions = {}): this {
+    assertOpen(this);
     const what = `ET_MSVT "${name}"`;
     const names = multiNames(measurements, what, true);
     const list = measurements.map((m, i) => stringMeasurement(m, `${what}[${i}]`, names[i]));
@@ -124,17 +153,20 @@ export class SequenceBuilder {
 
   /** Adds an `Action` step (status `P` unless given). */
   addAction(name: string, opts: StepOptions = {}): this {
+    assertOpen(this);
     return this.push(draftOf('Action', name, opts, {}));
   }
 
   /** Adds a `CallExecutable` step. The status is `P` unless given: the exit code alone does not fail it. */
   addCallExe(name: string, opts: { exitCode: number } & StepOptions): this {
+    assertOpen(this);
     if (typeof opts.exitCode !== 'number') throw new TypeError(`CallExecutable "${name}": exitCode must be a number`);
     return this.push(draftOf('CallExecutable', name, opts, { callExe: { exitCode: opts.exitCode } }));
   }
 
   /** Adds a `MessagePopup` step; `button` is the integer index of the button pressed. */
   addMessagePopup(name: string, opts: { button: number; response?: string | null } & StepOptions): this {
+    assertOpen(this);
     if (!Number.isInteger(opts.button)) throw new TypeError(`MessagePopup "${name}": button must be an integer`);
     const messagePopup: Record<string, unknown> = {};
     if (opts.response !== undefined) messagePopup.response = opts.response;
@@ -144,11 +176,13 @@ export class SequenceBuilder {
 
   /** Adds a stand-alone `Chart` step (pyWATS-defined; unverified that the server accepts it). */
   addChart(name: string, chart: ChartInput, opts: StepOptions = {}): this {
+    assertOpen(this);
     return this.push(draftOf('Chart', name, opts, { chart: chartObject(chart, `Chart "${name}"`) }));
   }
 
   /** Adds numeric measurements with an XY graph (`WATS_XYGMNLT`, as the server exports them). */
   addXYNumeric(name: string, input: XYNumericInput, opts: StepOptions = {}): this {
+    assertOpen(this);
     const what = `WATS_XYGMNLT "${name}"`;
     const names = multiNames(input.measurements, what, false);
     const list = input.measurements.map((m, i) => numericMeasurement(m, `${what}[${i}]`, names[i]));
@@ -158,11 +192,13 @@ export class SequenceBuilder {
 
   /** Adds a `WATS_AttachFile` step; `data` is bytes or text (UTF-8), written as base64. */
   addAttachment(name: string, file: AttachmentInput, opts: StepOptions = {}): this {
+    assertOpen(this);
     return this.push(draftOf('WATS_AttachFile', name, opts, { attachment: attachmentObject(file, `WATS_AttachFile "${name}"`) }));
   }
 
   /** Adds a step of any other type (`Goto`, `Label`, `NI_Flow_If`, ...) with no data; status `P` unless given. */
   addGeneric(stepType: string, name: string, opts: StepOptions = {}): this {
+    assertOpen(this);
     if (typeof stepType !== 'string' || stepType === '') throw new TypeError('addGeneric: stepType must be a non-empty string');
     return this.push(draftOf(stepType, name, opts, {}));
   }
@@ -185,23 +221,23 @@ export function finalizeSequence(builder: SequenceBuilder, ctx: FinalizeContext)
 }
 
 function finalize(draft: StepDraft, ctx: FinalizeContext): Step {
-  const id = ctx.nextId++;
-  let status: StepStatus;
-  let steps: Step[] | undefined;
-  if (draft.children) {
+  const step = draft.step;
+  step.id = ctx.nextId++;
+  const children = draft.children;
+  if (children) {
     let computed: StepStatus = 'P';
-    steps = draft.children.map((child) => {
-      const step = finalize(child, ctx);
-      if (ctx.propagate && child.failParentOnFail) computed = raiseStatus(computed, step.status);
-      return step;
-    });
-    status = draft.status ?? computed;
+    const steps: Step[] = [];
+    for (const child of children) {
+      const s = finalize(child, ctx);
+      if (ctx.propagate && child.failParentOnFail) computed = raiseStatus(computed, s.status);
+      steps.push(s);
+    }
+    step.status = draft.status ?? computed;
+    step.steps = steps;
   } else {
-    status = draft.status ?? draft.derived ?? 'P';
+    step.status = draft.status ?? draft.derived ?? 'P';
   }
-  const step = { ...draft.head, status, id, ...draft.body } as Step;
-  if (steps) (step as SequenceCallStep).steps = steps;
-  return step;
+  return step as unknown as Step;
 }
 
 /** The status a finished tree gives the report: raised from `P` by the root when it is F/E/T. */

@@ -8,9 +8,8 @@
  */
 import { attachmentObject } from './builder-measurements.js';
 import type { AttachmentInput } from './builder-options.js';
-import { ReportBuilderBase, type ReportHeaderOptions } from './builder.js';
+import { ReportBuilderBase, type BuildOptions, type ReportHeaderOptions } from './builder.js';
 import { formatWatsDate } from './dates.js';
-import { cloneJsonTree } from './json-tree.js';
 import type { SubUnit, UurFailure, UurReport } from './types.js';
 
 /** Options for {@link createUurReport}. */
@@ -104,6 +103,7 @@ export class UurReportBuilder extends ReportBuilderBase {
 
   /** Adds a sub unit (idx 0, the main unit, is already there). */
   addSubUnit(unit: UurSubUnitInput): this {
+    this.assertOpen();
     const idx = unit.idx ?? Math.max(...this.units.map((u) => u.idx ?? 0)) + 1;
     if (!Number.isInteger(idx) || this.units.some((u) => u.idx === idx)) {
       throw new TypeError(`sub unit idx ${idx} is not a new integer`);
@@ -120,6 +120,7 @@ export class UurReportBuilder extends ReportBuilderBase {
 
   /** Records a failure on a sub unit (default: the main unit). */
   addFailure(failure: UurFailureInput): this {
+    this.assertOpen();
     const idx = failure.subUnitIdx ?? 0;
     const unit = this.units.find((u) => u.idx === idx);
     if (!unit) throw new TypeError(`addFailure: no sub unit with idx ${idx}; add it with addSubUnit first`);
@@ -135,8 +136,13 @@ export class UurReportBuilder extends ReportBuilderBase {
     return this;
   }
 
-  /** Builds the report. Can be called again after adding more; each call returns a fresh object. */
-  build(): UurReport {
+  /**
+   * Builds the report. Can be called again after adding more; each call returns a fresh object.
+   * With `{ consume: true }` the report is built once, without a defensive copy, and the builder
+   * is sealed: see {@link BuildOptions.consume}.
+   */
+  build(options?: BuildOptions): UurReport {
+    this.assertOpen();
     const o = this.options;
     const out = this.headerJson('R', o.repairProcessCode, o.result ?? 'P');
     const uur: Record<string, unknown> = {};
@@ -150,7 +156,7 @@ export class UurReportBuilder extends ReportBuilderBase {
     out.uur = uur;
     out.subUnits = this.units;
     this.tailJson(out);
-    return cloneJsonTree(out, 'string') as UurReport;
+    return this.finish(out, options) as UurReport;
   }
 }
 

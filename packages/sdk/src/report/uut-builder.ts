@@ -2,9 +2,8 @@
  * The UUT (test report) builder: {@link createUutReport}.
  */
 import type { SequenceOptions } from './builder-options.js';
-import { ReportBuilderBase, type ReportHeaderOptions } from './builder.js';
-import { cloneJsonTree } from './json-tree.js';
-import { finalizeSequence, resultFromRoot, SequenceBuilder } from './sequence-builder.js';
+import { ReportBuilderBase, type BuildOptions, type ReportHeaderOptions } from './builder.js';
+import { bindSeal, finalizeSequence, resultFromRoot, SequenceBuilder } from './sequence-builder.js';
 import type { Asset, SubUnit, UutReport } from './types.js';
 
 /** Options for {@link createUutReport}. */
@@ -61,10 +60,12 @@ export class UutReportBuilder extends ReportBuilderBase {
     super(options);
     this.options = options;
     this.root = new SequenceBuilder(options.rootName ?? 'MainSequence Callback', options.rootSequence);
+    bindSeal(this.root, this.seal);
   }
 
   /** Adds a sub unit (a part assembled into the unit under test). */
   addSubUnit(unit: UutSubUnitInput): this {
+    this.assertOpen();
     const s: SubUnit = { pn: unit.partNumber, sn: unit.serialNumber };
     if (unit.revision !== undefined) s.rev = unit.revision;
     if (unit.partType !== undefined) s.partType = unit.partType;
@@ -79,14 +80,20 @@ export class UutReportBuilder extends ReportBuilderBase {
     /** How many times the asset was used by this test. */
     usageCount?: number;
   }): this {
+    this.assertOpen();
     const a: Asset = { sn: asset.serialNumber };
     if (asset.usageCount !== undefined) a.usageCount = asset.usageCount;
     this.assets.push(a);
     return this;
   }
 
-  /** Builds the report. Can be called again after adding more; each call returns a fresh object. */
-  build(): UutReport {
+  /**
+   * Builds the report. Can be called again after adding more; each call returns a fresh object.
+   * With `{ consume: true }` the report is built once, without a defensive copy, and the builder
+   * (with its sequences) is sealed: see {@link BuildOptions.consume}.
+   */
+  build(options?: BuildOptions): UutReport {
+    this.assertOpen();
     const o = this.options;
     const root = finalizeSequence(this.root, { nextId: o.firstStepId ?? 0, propagate: o.propagateStatus ?? true });
     const result = o.result ?? ((o.propagateStatus ?? true) ? resultFromRoot(root) : 'P');
@@ -103,7 +110,7 @@ export class UutReportBuilder extends ReportBuilderBase {
     if (this.assets.length) out.assets = this.assets;
     this.tailJson(out);
     out.root = root;
-    return cloneJsonTree(out, 'string') as UutReport;
+    return this.finish(out, options) as UutReport;
   }
 }
 
