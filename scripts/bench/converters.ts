@@ -18,6 +18,13 @@ import { fmt, mbPerSecond, timeIt } from './measure.js';
 
 type Kind = 'xml' | 'json' | 'text' | 'zip';
 
+/**
+ * Formats whose fixtures are written by hand because no real, licensed sample exists (see each
+ * fixture folder's NOTICE.md). The issue's throughput target is stated "on the real samples", so
+ * these are measured and shown but not judged.
+ */
+const NO_REAL_SAMPLE = new Set(['keysight-testexec-sl', 'keysight-i3070']);
+
 function kindOf(bytes: Uint8Array): Kind {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'zip';
   const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
@@ -70,17 +77,20 @@ export async function benchConverters({ quick }: { quick: boolean }): Promise<Be
     const conv = mbPerSecond(r.bytes, r.convMs);
     const base = mbPerSecond(r.bytes, r.baseMs);
     const ratio = conv / base;
-    const target = r.kind === 'xml' && !Number.isNaN(ratio) ? ratio >= 0.5 : true;
+    const judged = r.kind === 'xml' && !Number.isNaN(ratio) && !NO_REAL_SAMPLE.has(format);
+    const target = judged ? ratio >= 0.5 : true;
     if (!target) met = false;
     const baseline = { xml: 'saxes tokenize', json: 'JSON.parse', text: 'line split', zip: '–' }[r.kind];
-    rows.push(`| ${format} | ${r.files} | ${r.bytes.toLocaleString('en')} | ${fmt(conv)} | ${baseline} | ${Number.isNaN(base) ? '–' : fmt(base)} | ${Number.isNaN(ratio) ? '– (zip: no tokenizer baseline)' : fmt(ratio, 2)}${r.kind === 'xml' && !Number.isNaN(ratio) ? (target ? ' ✓' : ' ✗ (< 0.5)') : ''} |`);
+    rows.push(`| ${format} | ${r.files} | ${r.bytes.toLocaleString('en')} | ${fmt(conv)} | ${baseline} | ${Number.isNaN(base) ? '–' : fmt(base)} | ${Number.isNaN(ratio) ? '– (zip: no tokenizer baseline)' : fmt(ratio, 2)}${judged ? (target ? ' ✓' : ' ✗ (< 0.5)') : NO_REAL_SAMPLE.has(format) ? ' (hand-written fixtures: not judged)' : ''} |`);
   }
   const large = await largeAtml(quick);
   if (large.met === false) met = false;
   const body = [
     'Per format, on the real fixture files (`packages/converters/test/fixtures`); each conversion includes',
     'detection-free parsing, report building and the SDK\'s strict validation of every report. MB/s is',
-    'the median of repeated runs. Target: ratio ≥ 0.5 against the raw tokenizer for XML formats.',
+    'the median of repeated runs. Target: ratio ≥ 0.5 against the raw tokenizer for XML formats, on the',
+    'real samples (formats with hand-written fixtures only are shown, not judged). This 2-core machine is',
+    'noisy: the same code has measured ±30 % between runs.',
     '',
     ...rows,
     '',
