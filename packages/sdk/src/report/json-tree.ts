@@ -69,13 +69,7 @@ function fastCopy(value: unknown, nonFinite: NonFiniteMode, key: string | number
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) {
     const v = fastCopy((value as Record<string, unknown>)[k], nonFinite, k, depth + 1);
-    if (v === undefined) continue;
-    // JSON.parse creates an own "__proto__" key; plain assignment would set the prototype instead.
-    if (k === '__proto__') {
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[k] = v;
-    }
+    if (v !== undefined) setKey(out, k, v);
   }
   return out;
 }
@@ -103,13 +97,7 @@ function copy(value: unknown, nonFinite: NonFiniteMode, path: string, key: strin
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {
       const v = copy((value as Record<string, unknown>)[k], nonFinite, path ? `${path}.${k}` : k, k, seen);
-      if (v === undefined) continue;
-      // JSON.parse creates an own "__proto__" key; plain assignment would set the prototype instead.
-      if (k === '__proto__') {
-        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[k] = v;
-      }
+      if (v !== undefined) setKey(out, k, v);
     }
     return out;
   } finally {
