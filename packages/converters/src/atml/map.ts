@@ -286,8 +286,9 @@ class UnitMapper {
     return a.name?.trim() || a.ID?.trim() || node.name;
   }
 
-  private stepTotalTime(node: XNode): number | undefined {
-    const t = path(node, 'Extension', 'TSStepProperties', 'TotalTime');
+  /** `props`: the step's `Extension/TSStepProperties` when the caller has looked it up already. */
+  private stepTotalTime(node: XNode, props: XNode | undefined = path(node, 'Extension', 'TSStepProperties')): number | undefined {
+    const t = child(props, 'TotalTime');
     if (t) {
       const parsed = parseAtmlNumber(t.attrs.value ?? textOf(t));
       if (parsed.ok && Number.isFinite(parsed.value) && parsed.value >= 0) return parsed.value;
@@ -304,11 +305,11 @@ class UnitMapper {
   }
 
   /** Options every step gets: status, group, time, report text, failure flags, additional results. */
-  private stepOptions(node: XNode, status: StepStatus | undefined): { options: StepOptions; data: StepData } {
-    const props = path(node, 'Extension', 'TSStepProperties');
-    const groupText = textOf(child(props, 'StepGroup'))?.toLowerCase();
+  private stepOptions(node: XNode, status: StepStatus | undefined, props: XNode | undefined = path(node, 'Extension', 'TSStepProperties')): { options: StepOptions; data: StepData } {
+    const groupNode = child(props, 'StepGroup');
+    const groupText = textOf(groupNode)?.toLowerCase();
     const group = groupText === 'setup' ? 'S' : groupText === 'cleanup' ? 'C' : 'M';
-    if (groupText && group === 'M' && groupText !== 'main') this.warn(`step group "${textOf(child(props, 'StepGroup'))}" unknown: taken as Main`, child(props, 'StepGroup')!);
+    if (groupText && group === 'M' && groupText !== 'main') this.warn(`step group "${textOf(groupNode)}" unknown: taken as Main`, groupNode!);
     const data = this.stepData(node);
     const extra: Record<string, unknown> = {};
     const caused = child(props, 'StepCausedSequenceFailure');
@@ -316,7 +317,7 @@ class UnitMapper {
     if (node.attrs.ID && this.failureIds.has(node.attrs.ID.trim())) extra.causedUUTFailure = true;
     const options: StepOptions = { group };
     if (status !== undefined) options.status = status;
-    const totTime = this.stepTotalTime(node);
+    const totTime = this.stepTotalTime(node, props);
     if (totTime !== undefined) options.totTime = totTime;
     if (data.reportText.length) options.reportText = data.reportText.join('\n');
     if (Object.keys(extra).length) options.extra = extra;
@@ -401,9 +402,10 @@ class UnitMapper {
   }
 
   private addStep(seq: SequenceBuilder, node: XNode): void {
-    const tsType = textOf(path(node, 'Extension', 'TSStepProperties', 'StepType')) || undefined;
+    const props = path(node, 'Extension', 'TSStepProperties');
+    const tsType = textOf(child(props, 'StepType')) || undefined;
     const status = this.outcome(child(node, 'Outcome', 'ActionOutcome'));
-    const { options, data } = this.stepOptions(node, status);
+    const { options, data } = this.stepOptions(node, status, props);
     if (node.name === 'TestGroup' || tsType === 'SequenceCall') {
       const parts = node.name === 'TestGroup' ? this.sequenceParts(node) : {};
       const name = this.clip(this.stepName(node, true), FIELD_LIMITS['step.name'], 'step name', node);

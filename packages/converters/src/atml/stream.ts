@@ -10,17 +10,35 @@ import { ConversionError, type ConversionErrorCode } from '../errors.js';
 import type { InputFile } from '../input.js';
 import type { ConvertContext } from '../types.js';
 import { assertSafeXml } from '../xml.js';
-import { localName, nodePath, type XNode } from './nodes.js';
+import { localName, NO_CHILDREN, nodePath, type XNode } from './nodes.js';
 
 const FORMAT = 'atml';
 
 /** Root elements of an ATML test results document. */
 export const ROOT_NAMES = ['TestResultsCollection', 'TestResults'] as const;
 
-/** Sub-trees that are never needed for the report and can be large (report options). */
+/** The TestStand step properties the mapper reads (`Index`, `BlockLevel`, `ModuleTime`… are not). */
+const STEP_PROPERTIES_READ: ReadonlySet<string> = new Set(['StepType', 'StepGroup', 'TotalTime', 'StepCausedSequenceFailure']);
+
+/**
+ * Sub-trees that are never needed for the report: the report options (large), and the step
+ * properties the mapper does not read (a fifth of a TestStand file's elements).
+ */
 function skipped(name: string, parent: XNode | undefined): boolean {
-  return name === 'Configuration' && parent?.name === 'TestProgram';
+  if (parent === undefined) return false;
+  const p = parent.name;
+  return (p === 'TSStepProperties' && !STEP_PROPERTIES_READ.has(name)) || (name === 'Configuration' && p === 'TestProgram');
 }
+
+/**
+ * Elements whose character data the mapper reads (identity, TestStand step properties, limit
+ * properties, `c:Value`). The text of every other element is never collected: saxes then does
+ * not even slice it out of the input.
+ */
+export const TEXT_ELEMENTS: ReadonlySet<string> = new Set([
+  'SerialNumber', 'BatchSerialNumber', 'TestSocketIndex', 'TotalTime', 'StepGroup', 'StepCausedSequenceFailure',
+  'StepType', 'ThresholdType', 'Nominal', 'Low', 'High', 'IsComparisonTypeLog', 'Value',
+]);
 
 /**
  * A copy of `s` that does not keep the parser's input chunk alive. V8 represents substrings of
@@ -29,12 +47,6 @@ function skipped(name: string, parent: XNode | undefined): boolean {
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (` ${s}`).slice(1);
-}
-
-interface Frame {
-  node: XNode;
-  /** Children seen so far per name (made on the first child: most elements are leaves). */
-  counts: Map<string, number> | undefined;
 }
 
 /** The decoder for the bytes: BOM first, then the XML declaration, else UTF-8. */
@@ -70,17 +82,22 @@ export async function* readUnits(file: InputFile, ctx: ConvertContext): AsyncGen
   assertSafeXml(file.headText(), file.name, FORMAT);
   const decoder = decoderFor(file.head, file.name);
   const parser = new SaxesParser({ position: true });
-  const stack: Frame[] = [];
+  /** Open elements, root first. */
+  const stack: XNode[] = [];
+  /** Children seen so far per name, for the open elements outside a unit (a unit's nodes count lazily). */
+  const outerCounts: Array<Map<string, number> | undefined> = [];
   const done: XNode[] = [];
   let unitDepth = -1; // stack index of the open TestResults, -1 outside one
   let skipDepth = 0;
   let rootName: string | undefined;
   let rootClosed = false;
   let units = 0;
+  /** Attributes of the start tag being read (saxes reports them before the tag). */
+  let attrs: Record<string, string> = {};
 
   const where = (): string | undefined => {
     const top = stack[stack.length - 1];
-    return top ? nodePath(top.node) : undefined;
+    return top ? nodePath(top) : undefined;
   };
   let lastClosed: XNode | undefined;
   parser.on('error', (err) => {
@@ -92,71 +109,101 @@ export async function* readUnits(file: InputFile, ctx: ConvertContext): AsyncGen
   parser.on('doctype', () => {
     fail('CONVERT_ERR_UNSAFE_XML', 'the XML has a DOCTYPE; ATML test results never need one (refused: entity expansion / external references)', { line: parser.line });
   });
+  parser.on('attribute', (attr) => {
+    if (skipDepth > 0) return;
+    const k = attr.name;
+    if (k.charCodeAt(0) === 120 /* x */ && (k === 'xmlns' || k.startsWith('xmlns:'))) return;
+    attrs[localName(k)] = detach(attr.value);
+  });
+
+  // Text is collected only inside a unit, for the elements in TEXT_ELEMENTS: the handler is set
+  // while such an element is the innermost open one (saxes emits character data before the
+  // event of the tag that ends it, so the innermost open element is the one it belongs to).
+  const onText = (text: string) => {
+    const top = stack[stack.length - 1]!;
+    if (top.text === '' && text.trim() === '') return;
+    top.text += text;
+  };
+  let collecting = false;
+  /** Per open element: whether its text is collected. */
+  const wants: boolean[] = [];
+  const collect = (want: boolean) => {
+    if (want === collecting) return;
+    collecting = want;
+    if (want) {
+      parser.on('text', onText);
+      parser.on('cdata', onText);
+    } else {
+      parser.off('text');
+      parser.off('cdata');
+    }
+  };
+
   parser.on('opentag', (tag) => {
     if (skipDepth > 0) {
       skipDepth++;
       return;
     }
+    const own = attrs;
+    attrs = {};
     const name = localName(tag.name);
-    const parentFrame = stack[stack.length - 1];
-    if (!parentFrame) {
+    const depth = stack.length;
+    const parent = depth > 0 ? stack[depth - 1] : undefined;
+    if (!parent) {
       if (rootName !== undefined) fail('CONVERT_ERR_SYNTAX', `a second root element <${tag.name}>`, { line: parser.line });
       if (!(ROOT_NAMES as readonly string[]).includes(name)) {
         fail('CONVERT_ERR_FORMAT', `the root element is <${tag.name}>, not an ATML <TestResultsCollection> or <TestResults>`, { line: parser.line, element: name });
       }
       rootName = name;
     }
-    if (skipped(name, parentFrame?.node)) {
+    if (skipped(name, parent)) {
       skipDepth = 1;
+      collect(false);
       return;
     }
-    let index = 1;
-    if (parentFrame) {
-      const counts = (parentFrame.counts ??= new Map());
-      index = (counts.get(name) ?? 0) + 1;
-      counts.set(name, index);
-    }
-    const attrs: Record<string, string> = {};
-    const given = tag.attributes as Record<string, string>;
-    for (const k in given) {
-      if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-      attrs[localName(k)] = detach(given[k]!);
-    }
-    const node: XNode = { name, attrs, children: [], text: '', line: parser.line, parent: parentFrame?.node, index };
-    if (unitDepth >= 0) parentFrame!.node.children.push(node);
-    else if (name === 'TestResults' && stack.length <= 1) {
-      // A unit: the root itself (2.02) or a child of the collection (5.00, 6.01).
-      if (stack.length === 1 && rootName !== 'TestResultsCollection') {
-        fail('CONVERT_ERR_FORMAT', '<TestResults> nested in <TestResults>', { line: parser.line, element: nodePath(node) });
+    const node: XNode = { name, attrs: own, children: NO_CHILDREN, text: '', line: parser.line, parent, index: 0 };
+    if (unitDepth >= 0) {
+      // Inside a unit: the index among same-name siblings is counted only if a message needs it.
+      if (parent!.children === NO_CHILDREN) parent!.children = [node];
+      else parent!.children.push(node);
+    } else {
+      let index = 1;
+      if (parent) {
+        const counts = (outerCounts[depth - 1] ??= new Map());
+        index = (counts.get(name) ?? 0) + 1;
+        counts.set(name, index);
       }
-      unitDepth = stack.length;
+      node.index = index;
+      if (name === 'TestResults' && depth <= 1) {
+        // A unit: the root itself (2.02) or a child of the collection (5.00, 6.01).
+        if (depth === 1 && rootName !== 'TestResultsCollection') {
+          fail('CONVERT_ERR_FORMAT', '<TestResults> nested in <TestResults>', { line: parser.line, element: nodePath(node) });
+        }
+        unitDepth = depth;
+      }
     }
-    stack.push({ node, counts: undefined });
+    stack.push(node);
+    outerCounts[depth] = undefined;
+    const want = unitDepth >= 0 && TEXT_ELEMENTS.has(name);
+    wants[depth] = want;
+    collect(want);
   });
-  const onText = (text: string) => {
-    if (skipDepth > 0 || unitDepth < 0) return;
-    const top = stack[stack.length - 1];
-    if (!top) return;
-    if (top.node.text === '' && text.trim() === '') return;
-    top.node.text += text;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
   parser.on('closetag', () => {
     if (skipDepth > 0) {
-      skipDepth--;
+      if (--skipDepth === 0) collect(stack.length > 0 && wants[stack.length - 1]!);
       return;
     }
-    const frame = stack.pop();
-    if (!frame) return;
-    if (frame.node.text) frame.node.text = detach(frame.node.text);
-    lastClosed = frame.node;
+    const node = stack.pop();
+    if (!node) return;
+    if (node.text) node.text = detach(node.text);
+    lastClosed = node;
     if (stack.length === unitDepth) {
       unitDepth = -1;
       units++;
-      done.push(frame.node);
+      done.push(node);
     }
     if (stack.length === 0) rootClosed = true;
+    collect(unitDepth >= 0 && wants[stack.length - 1]!);
   });
 
   const chunks = file.stream()[Symbol.asyncIterator]();
@@ -198,8 +245,8 @@ export async function* readUnits(file: InputFile, ctx: ConvertContext): AsyncGen
   }
   const open = stack[stack.length - 1]!;
   if (stack.length === 1 && rootName === 'TestResultsCollection' && units > 0 && skipDepth === 0) {
-    ctx.warn(`the file ends without </${open.node.name}> after ${units} complete TestResults; converted them (TestStand writes batch reports incrementally)`, { line: parser.line, element: open.node.name });
+    ctx.warn(`the file ends without </${open.name}> after ${units} complete TestResults; converted them (TestStand writes batch reports incrementally)`, { line: parser.line, element: open.name });
     return;
   }
-  fail('CONVERT_ERR_TRUNCATED', `the file ends inside <${open.node.name}> (started at line ${open.node.line}): truncated`, { line: parser.line, element: nodePath(open.node) });
+  fail('CONVERT_ERR_TRUNCATED', `the file ends inside <${open.name}> (started at line ${open.line}): truncated`, { line: parser.line, element: nodePath(open) });
 }

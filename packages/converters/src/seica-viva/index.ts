@@ -1,4 +1,4 @@
-import { createUutReport, type NumericInput, type StepStatus, type WsjfReport } from '@tswats/sdk';
+import { createUutReport, type NumericInput, type StepOptions, type StepStatus, type WsjfReport } from '@tswats/sdk';
 import { SaxesParser } from 'saxes';
 import { ConversionError } from '../errors.js';
 import type { InputFile } from '../input.js';
@@ -18,8 +18,24 @@ interface Board {
   line: number;
   /** 1-based position of the BI block in the file. */
   position: number;
-  tests: { attrs: Attrs; line: number }[];
+  tests: TestRow[];
   closed: boolean;
+}
+
+/**
+ * One TEST element, read when its tag is parsed (so the large attribute object is not kept):
+ * what the step needs, and the warnings the reading gave, told when the board is built.
+ */
+interface TestRow {
+  line: number;
+  name: string;
+  family: string;
+  input: NumericInput & StepOptions;
+  status: StepStatus | undefined;
+  /** TT in milliseconds. */
+  ms: number | undefined;
+  text: string | undefined;
+  warnings: string[] | undefined;
 }
 
 /**
@@ -103,8 +119,12 @@ export const seicaVivaConverter: Converter = {
 
       const execTime = number(b.TT);
       const operator = st?.OP?.trim() || ctx.options.operator;
-      const steps = board.tests.map((t, i) => ({ t, ...testStep(t.attrs, i + 1, (m) => warn(m, t.line)) }));
-      const failed = steps.filter((s) => s.status === 'F').length;
+      const steps = board.tests;
+      let failed = 0;
+      for (const t of steps) {
+        if (t.warnings) for (const m of t.warnings) warn(m, t.line);
+        if (t.status === 'F') failed++;
+      }
       const nf = number(b.NF);
       const nt = number(b.NT);
       if (nt !== undefined && nt > board.tests.length) {
@@ -140,22 +160,22 @@ export const seicaVivaConverter: Converter = {
 
       let group: string | undefined;
       let seq: ReturnType<typeof builder.root.addSequence> | undefined;
-      for (const { t, name, input, status } of steps) {
-        const a = t.attrs;
-        const family = a.F?.trim() || a.FT?.trim() || 'Tests';
+      const nameLimit = fieldLimit('step.name');
+      let line = board.line;
+      const warnAtLine = (m: string) => warn(m, line);
+      for (const t of steps) {
+        line = t.line;
+        const family = t.family;
         if (!seq || family !== group) {
           group = family;
-          seq = builder.root.addSequence(fitText(family, fieldLimit('step.name'), 'sequence name', (m) => warn(m, t.line)));
+          seq = builder.root.addSequence(fitText(family, nameLimit, 'sequence name', warnAtLine));
         }
-        const ms = number(a.TT);
-        const text = details(a);
-        seq.addNumeric(fitText(name, fieldLimit('step.name'), `step name "${name}"`, (m) => warn(m, t.line)), {
-          ...input,
-          ...(status ? { status } : {}),
-          // TT is in milliseconds; rounded to the microsecond (no binary-fraction noise).
-          ...(ms !== undefined ? { totTime: Math.round(ms * 1000) / 1e6 } : {}),
-          ...(text ? { reportText: text } : {}),
-        });
+        const input = t.input;
+        input.status = t.status;
+        // TT is in milliseconds; rounded to the microsecond (no binary-fraction noise).
+        input.totTime = t.ms !== undefined ? Math.round(t.ms * 1000) / 1e6 : undefined;
+        input.reportText = t.text;
+        seq.addNumeric(fitText(t.name, nameLimit, `step name "${t.name}"`, warnAtLine), input);
       }
       return builder.build({ consume: true });
     };
@@ -182,7 +202,7 @@ export const seicaVivaConverter: Converter = {
           break;
         case 'TEST':
           if (!current || current.closed) fail('CONVERT_ERR_FORMAT', 'a TEST element outside a board block (BI)', parser.line, 'TEST');
-          current!.tests.push({ attrs, line: parser.line });
+          current!.tests.push(testRow(attrs, current!.tests.length + 1, parser.line));
           break;
         default:
           break;
@@ -222,58 +242,97 @@ export const seicaVivaConverter: Converter = {
   },
 };
 
-/** One TEST element as a numeric step: name, measurement and status from the file. */
-function testStep(a: Attrs, n: number, warn: (m: string) => void): { name: string; input: NumericInput; status: StepStatus | undefined } {
+type StepInput = NumericInput & StepOptions;
+
+/** One TEST element as a numeric step: name, measurement, status and details, read at once. */
+function testRow(a: Attrs, n: number, line: number): TestRow {
+  // No closures here: one per TEST costs (the dev runner wraps every closure it makes).
+  let warnings: string[] | undefined;
+  const f = a.F?.trim();
   const nm = a.NM?.trim();
   const pin = a.IN?.trim();
   let name = nm ? (pin ? `${nm} (${pin})` : nm) : '';
   if (!name) {
-    name = `${a.F?.trim() || 'TEST'} ${n}`;
-    warn(`TEST ${n} has no name (NM): named "${name}"`);
+    name = `${f || 'TEST'} ${n}`;
+    (warnings ??= []).push(`TEST ${n} has no name (NM): named "${name}"`);
   }
   const value = number(a.MR);
-  if (value === undefined) warn(`${name}: measured value MR="${a.MR ?? ''}" is not a number: written as NaN`);
-  const lo = number(a.ML);
-  const hi = number(a.MH);
-  if (a.ML?.trim() && lo === undefined) warn(`${name}: low limit ML="${a.ML}" is not a number: dropped`);
-  if (a.MH?.trim() && hi === undefined) warn(`${name}: high limit MH="${a.MH}" is not a number: dropped`);
-  const unit = a.MU?.trim() || undefined;
-  const isolation = isIsolation(a);
-  let limits: Pick<NumericInput, 'compOp' | 'lowLimit' | 'highLimit'>;
+  if (value === undefined) (warnings ??= []).push(`${name}: measured value MR="${a.MR ?? ''}" is not a number: written as NaN`);
+  const mlRaw = a.ML;
+  const mhRaw = a.MH;
+  const lo = number(mlRaw);
+  const hi = number(mhRaw);
+  if (mlRaw?.trim() && lo === undefined) (warnings ??= []).push(`${name}: low limit ML="${mlRaw}" is not a number: dropped`);
+  if (mhRaw?.trim() && hi === undefined) (warnings ??= []).push(`${name}: high limit MH="${mhRaw}" is not a number: dropped`);
+  const mu = a.MU?.trim();
+  const unit = mu || undefined;
+  // Isolation (short) tests: the measure kind MK (NOTMOUNTED tests are isolation tests too).
+  const isolation = (a.MK ?? a.F ?? '').trim().toUpperCase() === 'ISOLATION';
+  const input: StepInput = { value: value ?? Number.NaN, unit, compOp: 'LOG', lowLimit: undefined, highLimit: undefined, status: undefined, totTime: undefined, reportText: undefined };
   if (isolation) {
     // Isolation passes above the threshold ML (ML = MM; MH is ML + 20 %, not an upper bound:
     // every passing isolation test in the sample measures far above MH).
-    limits = lo !== undefined ? { compOp: 'GE', lowLimit: lo } : { compOp: 'LOG' };
-  } else if (lo !== undefined && hi !== undefined) limits = { compOp: 'GELE', lowLimit: lo, highLimit: hi };
-  else if (lo !== undefined) limits = { compOp: 'GE', lowLimit: lo };
-  else if (hi !== undefined) limits = { compOp: 'LE', lowLimit: hi };
-  else limits = { compOp: 'LOG' };
+    if (lo !== undefined) {
+      input.compOp = 'GE';
+      input.lowLimit = lo;
+    }
+  } else if (lo !== undefined && hi !== undefined) {
+    input.compOp = 'GELE';
+    input.lowLimit = lo;
+    input.highLimit = hi;
+  } else if (lo !== undefined) {
+    input.compOp = 'GE';
+    input.lowLimit = lo;
+  } else if (hi !== undefined) {
+    input.compOp = 'LE';
+    input.lowLimit = hi;
+  }
   const tr = a.TR?.trim();
   let status: StepStatus | undefined;
   if (tr === '0') status = 'P';
   else if (tr === '1') status = 'F';
-  else warn(`${name}: result code TR="${tr ?? ''}" is not 0 (pass) or 1 (fail): status computed from the limits`);
-  return { name, input: { value: value ?? Number.NaN, ...(unit ? { unit } : {}), ...limits }, status };
-}
-
-/** Isolation (short) tests: the measure kind MK (NOTMOUNTED tests are isolation tests too). */
-function isIsolation(a: Attrs): boolean {
-  return (a.MK ?? a.F ?? '').trim().toUpperCase() === 'ISOLATION';
+  else (warnings ??= []).push(`${name}: result code TR="${tr ?? ''}" is not 0 (pass) or 1 (fail): status computed from the limits`);
+  return {
+    line,
+    name,
+    family: f || a.FT?.trim() || 'Tests',
+    input,
+    status,
+    ms: number(a.TT),
+    text: details(a, mu, mhRaw, isolation),
+    warnings,
+  };
 }
 
 /** What a TEST tells beyond the measurement: nominal and deviation, device, nets, pads, parallel parts. */
-function details(a: Attrs): string | undefined {
-  const parts: string[] = [];
+function details(a: Attrs, mu: string | undefined, mhRaw: string | undefined, isolation: boolean): string | undefined {
+  let out = '';
   const mm = a.MM?.trim();
-  const unit = a.MU?.trim() ? ` ${a.MU.trim()}` : '';
-  if (mm) parts.push(`nominal ${mm}${unit}${a.MP?.trim() ? ` (deviation ${a.MP.trim()})` : ''}`);
+  const unit = mu ? ` ${mu}` : '';
+  if (mm) {
+    const mp = a.MP?.trim();
+    out = `nominal ${mm}${unit}${mp ? ` (deviation ${mp})` : ''}`;
+  }
   // Isolation tests are compared with ML only; MH (ML + 20 %) is kept here.
-  if (isIsolation(a) && a.MH?.trim()) parts.push(`MH ${a.MH.trim()}${unit}`);
-  if (a.DN?.trim()) parts.push(`device ${a.DN.trim()}`);
-  if (a.SG1?.trim() || a.SG2?.trim()) parts.push(`nets ${a.SG1?.trim() ?? ''} / ${a.SG2?.trim() ?? ''}`);
-  if (a.PD1?.trim() || a.PD2?.trim()) parts.push(`pads ${a.PD1?.trim() ?? ''} / ${a.PD2?.trim() ?? ''}`);
-  if (a.AL?.trim()) parts.push(`parallel ${a.AL.trim()}`);
-  return parts.length ? parts.join('; ') : undefined;
+  if (isolation) {
+    const mh = mhRaw?.trim();
+    if (mh) out = joinPart(out, `MH ${mh}${unit}`);
+  }
+  const dn = a.DN?.trim();
+  if (dn) out = joinPart(out, `device ${dn}`);
+  const sg1 = a.SG1?.trim();
+  const sg2 = a.SG2?.trim();
+  if (sg1 || sg2) out = joinPart(out, `nets ${sg1 ?? ''} / ${sg2 ?? ''}`);
+  const pd1 = a.PD1?.trim();
+  const pd2 = a.PD2?.trim();
+  if (pd1 || pd2) out = joinPart(out, `pads ${pd1 ?? ''} / ${pd2 ?? ''}`);
+  const al = a.AL?.trim();
+  if (al) out = joinPart(out, `parallel ${al}`);
+  return out || undefined;
+}
+
+function joinPart(out: string, part: string): string {
+  return out ? `${out}; ${part}` : part;
 }
 
 /** A decimal number (`1e+11`, `-0.5`), or undefined for anything else. */

@@ -32,6 +32,8 @@ const SILENT: Readonly<Record<string, readonly string[]>> = {
   Failures: ['Idx'],
 };
 
+const SILENT_ANY = SILENT['*']!;
+
 export class ReadContext {
   private readonly warned = new Set<string>();
 
@@ -56,9 +58,11 @@ export class ReadContext {
 
   /** Warns once per report about each attribute of `node` that `known` does not list. */
   unmapped(node: XNode, element: string, known: readonly string[]): void {
-    const silent = [...(SILENT['*'] ?? []), ...(SILENT[node.name] ?? [])];
-    for (const [k, v] of Object.entries(node.attrs)) {
-      if (known.includes(k) || silent.includes(k)) continue;
+    const attrs = node.attrs;
+    for (const k in attrs) {
+      if (known.includes(k) || SILENT_ANY.includes(k)) continue;
+      if (Object.hasOwn(SILENT, node.name) && SILENT[node.name]!.includes(k)) continue;
+      const v = attrs[k]!;
       if (k === 'Typedef' && v === '') continue;
       if (k === 'module_time' && (v.trim() === '' || Number(v) === 0)) continue;
       const key = `${node.name}@${k}`;

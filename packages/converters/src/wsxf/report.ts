@@ -22,7 +22,10 @@ const REPORT_CHILDREN = new Set(['UUT', 'UUR', 'Process', 'MiscInfo', 'ReportUni
 
 function defined(entries: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  for (const k in entries) {
+    const v = entries[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 

@@ -48,7 +48,10 @@ export class StepIds {
 /** Keeps only defined entries, so absent data is never written as `undefined`. */
 function defined(entries: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  for (const k in entries) {
+    const v = entries[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 

@@ -85,7 +85,9 @@ export async function* readReportElements(file: InputFile): AsyncGenerator<Repor
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (failure) return;
     const node: XNode = { name: tag.local, ns: tag.uri, attrs: {}, children: [], text: '', line: parser.line };
-    for (const a of Object.values(tag.attributes)) {
+    const attributes = tag.attributes;
+    for (const key in attributes) {
+      const a = attributes[key]!;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       node.attrs[a.prefix ? `${a.prefix}:${a.local}` : a.local] = a.value;
     }
