@@ -4,7 +4,7 @@ import { createContext } from './context.js';
 import { ConversionError } from './errors.js';
 import { contentReportId } from './report-id.js';
 import { looksBinary, openInput, type InputFile, type InputSource } from './input.js';
-import type { ConvertOptions, Converter, ConvertResult, DetectResult } from './types.js';
+import type { ConvertContext, ConvertOptions, Converter, ConvertResult, DetectResult } from './types.js';
 import { FORMAT_CONVERTERS } from './formats.js';
 
 /** The converters tswats ships, in a fixed order (ties in detection go to the earlier one). */
@@ -82,11 +82,13 @@ export function convertStream(source: InputSource | InputFile, options: ConvertC
     let count = 0;
     try {
       for await (const converted of converter.convert(file, ctx)) {
-        const report = converter.keepsIds && typeof converted.id === 'string' && converted.id
-          ? converted
-          : { ...converted, id: contentReportId(converted, count) };
+        const ownId = converter.keepsIds && typeof converted.id === 'string' && converted.id !== '';
+        // Validation wants an id; a derived one is computed from the validated content below.
+        const probe = ownId ? converted : { ...converted, id: PLACEHOLDER_ID };
+        const valid = options.validate === false ? probe : checked(probe, file, converter.name, count + 1, ctx);
+        const report = ownId ? valid : { ...valid, id: contentReportId(valid, count) };
         count++;
-        yield options.validate === false ? report : checked(report, file, converter.name, count);
+        yield report;
       }
     } catch (err) {
       if (err instanceof ConversionError) throw err;
@@ -128,9 +130,24 @@ function looksBinaryFor(file: InputFile, converters: readonly Converter[]): bool
   return !(zip && converters.some((c) => c.extensions.some((e) => e === '.zip' || e === '.xjlog')));
 }
 
-function checked(report: WsjfReport, file: InputFile, format: string, n: number): WsjfReport {
+const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * Every report passes the SDK's strict validation. The strict pass copies nothing; only when it
+ * fails is the report run through truncate mode, which shortens over-long strings and removes
+ * XML-invalid characters (one warning per change, naming the field) — the one place all
+ * converters get this. Anything truncation cannot fix is a converter bug: CONVERT_ERR_INVALID_REPORT.
+ */
+function checked(report: WsjfReport, file: InputFile, format: string, n: number, ctx: ConvertContext): WsjfReport {
   try {
     return validateReport(report, { mode: 'strict' }).report;
+  } catch (err) {
+    if (!(err instanceof ReportValidationError)) throw err;
+  }
+  try {
+    const { report: fixed, warnings } = validateReport(report, { mode: 'truncate' });
+    for (const w of warnings) ctx.warn(`${w.path}: ${w.message}`, { element: `report ${n}` });
+    return fixed;
   } catch (err) {
     if (err instanceof ReportValidationError) {
       throw new ConversionError({ code: 'CONVERT_ERR_INVALID_REPORT', file: file.name, format, position: { element: `report ${n}` }, reason: `the converted report is not valid WSJF: ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, cause: err });

@@ -3,7 +3,7 @@
  * numbers as WATS writes them, timestamps, process codes by name, and the final pass that
  * shortens over-long strings with a warning instead of failing.
  */
-import { ReportValidationError, validateReport, XML_INVALID_CHARS_RE, type StepStatus, type WsjfReport } from '@tswats/sdk';
+import { XML_INVALID_CHARS_RE, type StepStatus } from '@tswats/sdk';
 import type { ConvertContext } from '../types.js';
 import { formatWithOffset, parseLocalTimestamp, zoneOffsetMinutes } from '../time.js';
 
@@ -107,34 +107,12 @@ export function processCodeByName(ctx: ConvertContext, format: string, name: str
   return undefined;
 }
 
-const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 const XML_INVALID_ALL = new RegExp(XML_INVALID_CHARS_RE, 'g');
 
 /** `text` without XML-invalid control characters, and how many were removed. */
 export function withoutControlChars(text: string): { text: string; removed: number } {
   const removed = text.match(XML_INVALID_ALL)?.length ?? 0;
   return removed === 0 ? { text, removed } : { text: text.replace(XML_INVALID_ALL, ''), removed };
-}
-
-/**
- * The last pass before a report leaves a converter: strings longer than their WSJF limit are
- * shortened (and XML-invalid characters removed), each with a warning naming the field. A
- * report with problems shortening cannot fix is returned unchanged: the registry's strict
- * validation then names them (`CONVERT_ERR_INVALID_REPORT`).
- */
-export function fitReport(report: WsjfReport, ctx: ConvertContext, where: string): WsjfReport {
-  // Validation wants an id; the registry derives one later when the converter sets none.
-  const hadId = typeof report.id === 'string' && report.id !== '';
-  const probe = (hadId ? report : { ...report, id: PLACEHOLDER_ID }) as WsjfReport;
-  try {
-    const { report: fixed, warnings } = validateReport(probe, { mode: 'truncate' });
-    for (const w of warnings) ctx.warn(`${w.path}: ${w.message}`, { element: where });
-    if (!hadId) delete (fixed as { id?: string }).id;
-    return fixed;
-  } catch (err) {
-    if (err instanceof ReportValidationError) return report;
-    throw err;
-  }
 }
 
 /** Wall-clock fields of a timestamp read as if they were UTC (for offset arithmetic). */
