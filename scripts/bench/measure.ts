@@ -19,3 +19,33 @@ export function mbPerSecond(bytes: number, ms: number): number {
 export function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
 }
+
+/**
+ * Median wall times of two functions measured alternately (a, b, a, b, ...), so that load from
+ * elsewhere on the machine hits both alike and their ratio stays steady.
+ */
+export async function timePair(
+  a: () => Promise<unknown> | unknown,
+  b: () => Promise<unknown> | unknown,
+  minMs = 400,
+  minRuns = 5,
+): Promise<[number, number]> {
+  for (let i = 0; i < 2; i++) {
+    await a(); // warm-up
+    await b();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const started = performance.now();
+  while (ta.length < minRuns || performance.now() - started < minMs) {
+    let t0 = performance.now();
+    await a();
+    ta.push(performance.now() - t0);
+    t0 = performance.now();
+    await b();
+    tb.push(performance.now() - t0);
+    if (ta.length > 2000) break;
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return [median(ta), median(tb)];
+}
