@@ -113,3 +113,12 @@ describe('tswats sim fault flags', () => {
     expect(p.stderr()).toMatch(/failNext\.count/);
   });
 });
+
+describe('the installed command', () => {
+  it('bin/tswats.mjs (what npm links as `tswats`) runs the built CLI', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const launcher = fileURLToPath(new URL('../bin/tswats.mjs', import.meta.url));
+    expect(execFileSync(process.execPath, [launcher, '--version'], { encoding: 'utf8' }).trim()).toBe('0.1.0');
+  });
+});
