@@ -45,8 +45,11 @@ export function cloneJsonTree(value: unknown, nonFinite: NonFiniteMode, path = '
 const FAST_DEPTH = 512;
 const GIVE_UP: unique symbol = Symbol('give up');
 
-/** {@link copy} without path strings or cycle set; throws GIVE_UP where `copy` could throw. */
-function fastCopy(value: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
+/**
+ * The part of the fast passes that does not depend on copying or sharing: scalars, values
+ * JSON drops, `toJSON()`, and the give-up cases. Returns NOT_DONE for a plain object or array.
+ */
+function fastScalar(value: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     return Number.isFinite(value) || nonFinite === 'keep' ? value : nonFiniteToString(value);
@@ -60,6 +63,16 @@ function fastCopy(value: unknown, nonFinite: NonFiniteMode, key: string | number
   if (typeof withToJson.toJSON === 'function') {
     return fastCopy(withToJson.toJSON(String(key)), nonFinite, key, depth + 1);
   }
+  return NOT_DONE;
+}
+
+const NOT_DONE: unique symbol = Symbol('not done');
+
+/** {@link copy} without path strings or cycle set; throws GIVE_UP where `copy` could throw. */
+function fastCopy(input: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
+  const scalar = fastScalar(input, nonFinite, key, depth);
+  if (scalar !== NOT_DONE) return scalar;
+  const value = input as object; // fastScalar returns NOT_DONE only for objects and arrays
   if (Array.isArray(value)) {
     return value.map((item: unknown, i) => {
       const out = fastCopy(item, nonFinite, i, depth + 1);
@@ -120,20 +133,10 @@ export function shareJsonTree(value: unknown, nonFinite: NonFiniteMode): unknown
 }
 
 /** {@link fastCopy} that returns unchanged subtrees themselves; throws GIVE_UP where `copy` could throw. */
-function fastShare(value: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    return Number.isFinite(value) || nonFinite === 'keep' ? value : nonFiniteToString(value);
-  }
-  if (typeof value !== 'object') {
-    if (typeof value === 'bigint') throw GIVE_UP;
-    return undefined; // undefined, function, symbol
-  }
-  if (depth > FAST_DEPTH) throw GIVE_UP;
-  const withToJson = value as { toJSON?: (key: string) => unknown };
-  if (typeof withToJson.toJSON === 'function') {
-    return fastCopy(withToJson.toJSON(String(key)), nonFinite, key, depth + 1);
-  }
+function fastShare(input: unknown, nonFinite: NonFiniteMode, key: string | number, depth: number): unknown {
+  const scalar = fastScalar(input, nonFinite, key, depth);
+  if (scalar !== NOT_DONE) return scalar;
+  const value = input as object; // fastScalar returns NOT_DONE only for objects and arrays
   if (Array.isArray(value)) {
     // An array that is not a plain Array (a subclass) is copied, as cloneJsonTree would.
     if (Object.getPrototypeOf(value) !== Array.prototype) return fastCopy(value, nonFinite, key, depth);
