@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchConverters } from './converters.js';
+import { benchStation } from './station.js';
 
 export interface BenchSection {
   title: string;
@@ -25,6 +26,7 @@ const quick = args.includes('--quick');
 
 const parts: Record<string, (o: { quick: boolean }) => Promise<BenchSection>> = {
   converters: benchConverters,
+  station: benchStation,
 };
 
 const sections: BenchSection[] = [];

@@ -55,10 +55,12 @@ function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('Start the simulator in-process, submit a realistic UUT and UUR report, read them back.')
+    .description('Run a station on the embedded simulator: real equipment files converted, queued and uploaded.')
     .option('--port <n>', 'simulator port (0 = any free port)', intOption('--port', 0, 65535), 0)
     .option('--serve', 'keep the simulator running after the summary (default when run in a terminal)')
     .option('--no-serve', 'exit after the summary')
+    .option('--dir <dir>', 'folder for the demo station (default: a new temp folder)')
+    .option('--sdk', 'the SDK-only demo: one UUT and one UUR built in code, submitted and read back')
     .action(async (opts) => (await import('./commands/demo.js')).runDemo(opts));
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -87,6 +89,68 @@ function buildProgram(): Command {
     .option('--json', 'one JSON object per file')
     .option('--converter <module>', 'add a converter module (repeatable)', collect)
     .action(async (paths: string[], opts) => (await import('./commands/convert.js')).runDetect(paths, opts));
+
+  // Station service, its queue, and one-off submits.
+  const withStationFlags = (cmd: Command) =>
+    cmd
+      .option('-c, --config <file>', 'station config file (YAML or JSON)')
+      .option('--url <url>', 'WATS server URL (overrides the config and env WATS_BASE_URL)')
+      .option('--data-dir <dir>', 'data folder (queue, cache, state)')
+      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace, silent');
+
+  const station = program.command('station').description('The station service: watch folders, convert, queue durably, upload.');
+  withStationFlags(station.command('run').description('Run the station service in the foreground (SIGTERM/SIGINT stop it gracefully).'))
+    .option('--status-port <n>', 'status server port (0 = any free port)', intOption('--status-port', 0, 65535))
+    .option('--once', 'convert what is in the folders, upload everything, then exit (non-zero if anything failed)')
+    .option('--grace <ms>', 'time in-flight work gets at shutdown', intOption('--grace', 0), 10_000)
+    .action(async (opts) => (await import('./commands/station.js')).runStation(opts));
+  station
+    .command('init')
+    .description('Write a commented config file (mode 600) and create its folders.')
+    .option('--dir <dir>', 'where to put the config, watch folders and data', '.')
+    .option('--url <url>', 'WATS server URL')
+    .option('--token-file <file>', 'file holding the API token')
+    .option('--station <name>', 'station name (default: this host name)')
+    .option('--location <text>', 'station location')
+    .option('--purpose <text>', 'station purpose')
+    .option('--folder <name[=converter]>', 'a watch folder to create (repeatable; default in=auto)', collect)
+    .option('--force', 'replace an existing config file')
+    .action(async (opts) => (await import('./commands/station.js')).runStationInit(opts));
+  withStationFlags(station.command('status').description("Show the running station's status (from its /status endpoint)."))
+    .option('--status-url <url>', 'status server URL (default: from the config, else http://127.0.0.1:8391)')
+    .option('--token <token>', 'bearer token of the status server (default: from the config)')
+    .option('--json', 'print the status JSON')
+    .action(async (opts) => (await import('./commands/station.js')).runStationStatus(opts));
+
+  const queue = program.command('queue').description("The station's durable upload queue (works whether or not the station runs).");
+  const queueCmd = (name: string, description: string) =>
+    withStationFlags(queue.command(name).description(description))
+      .option('--status-url <url>', 'status server of the running station (default: from the config)')
+      .option('--token <token>', 'bearer token of the status server');
+  queueCmd('list', 'List queued reports, oldest first.')
+    .option('--state <state>', 'pending, failed or completed')
+    .option('--limit <n>', 'at most this many', intOption('--limit', 1))
+    .option('--json', 'print JSON')
+    .action(async (opts) => (await import('./commands/queue.js')).runQueueList(opts));
+  queueCmd('retry', 'Send failed reports again.')
+    .argument('[id]', 'report id')
+    .option('--all-failed', 'every failed report')
+    .action(async (id: string | undefined, opts) => (await import('./commands/queue.js')).runQueueRetry(id, opts));
+  queueCmd('purge', 'Remove items in a state, e.g. completed ones older than 7 days.')
+    .option('--state <state>', 'pending, failed or completed', 'completed')
+    .option('--older-than <duration>', 'e.g. 12h, 7d', '0ms')
+    .action(async (opts) => (await import('./commands/queue.js')).runQueuePurge(opts));
+
+  withStationFlags(
+    program
+      .command('submit')
+      .description('Upload WSJF files (or folders of them) through a durable queue, with a progress bar.')
+      .argument('<paths...>', 'WSJF files or folders'),
+  )
+    .option('--queue-dir <dir>', 'queue folder (default: <dataDir>/submit-queue, or ~/.tswats/submit-queue)')
+    .option('--json', 'one JSON line per report')
+    .option('--no-progress', 'no progress bar')
+    .action(async (paths: string[], opts) => (await import('./commands/submit.js')).runSubmit(paths, opts));
 
   return program;
 }

@@ -1,1 +1,21 @@
-export type * from "./types.js";
+/** @tswats/station: the station service. Explicit named exports only. */
+export type * from './types.js';
+export { resolveStationConfig, loadStationOptions, StationConfigError, isLoopback, DEFAULT_HTTP_PORT } from './config/resolve.js';
+export type { ConfigIssue, ResolveStationConfigOptions, ResolvedStationConfig } from './config/resolve.js';
+export { stationConfigJsonSchema, stationOptionsSchema, POST_ACTIONS } from './config/schema.js';
+export type { StationOptions, FolderOptions } from './config/schema.js';
+export { initStation, renderConfigTemplate, writeConfigFile } from './config/init.js';
+export type { InitStationOptions, InitStationResult } from './config/init.js';
+export { parseDuration, parseSize, formatDuration } from './config/units.js';
+export { startStation, resolveProcessCode } from './service.js';
+export type { StartStationOptions, StationHandle } from './service.js';
+export * from './queue/index.js';
+export * from './pipeline/index.js';
+export { createStatusServer, notReadyReason } from './http/status-server.js';
+export type { StatusServer, StatusServerOptions, StatusServerActions } from './http/status-server.js';
+export { createStationMetrics } from './http/metrics.js';
+export type { StationMetrics } from './http/metrics.js';
+export { StationHttpError } from './http/errors.js';
+export { createSystemdNotifier } from './systemd/sd-notify.js';
+export type { SystemdNotifier, SystemdNotifierOptions } from './systemd/sd-notify.js';
+export { createLogger, flushLogger, closeLogger } from './log.js';

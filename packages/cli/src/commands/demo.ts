@@ -1,93 +1,118 @@
-import { WatsClient, eq, type ReportHeader, type WsjfReport } from '@tswats/sdk';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { startSim } from '@tswats/sim';
-import { isDeepStrictEqual } from 'node:util';
+import { resolveStationConfig, startStation, type FileConvertedEvent, type FileFailedEvent } from '@tswats/station';
 import { InternalError } from '../errors.js';
-import { buildDemoReports } from './demo-reports.js';
+import { runSdkDemo } from './demo-sdk.js';
 import { waitForSignal } from './sim.js';
 
 /** Options of `tswats demo`. */
 export interface DemoOptions {
   port: number;
-  /** Keep the simulator up after the summary; undefined = only when stdout is a terminal. */
+  /** Keep running after the summary; undefined = only when stdout is a terminal. */
   serve?: boolean;
+  /** Folder for the demo station (config, watch folder, data). @default a new temp folder */
+  dir?: string;
+  /** The older SDK-only demo: one UUT and one UUR built in code. */
+  sdk?: boolean;
 }
 
+const SAMPLES = fileURLToPath(new URL('../../demo/samples/', import.meta.url));
+
 /**
- * The main job on the embedded default: start the simulator in-process, build a
- * realistic UUT and UUR report with the SDK, submit them, read them back through
- * the query API and print a short summary.
+ * The main job on the embedded default: the simulator in-process, a station watching a
+ * folder seeded with real equipment files (one of them broken on purpose), every file
+ * converted and uploaded, then a summary saying where to look.
  */
 export async function runDemo(opts: DemoOptions): Promise<void> {
+  if (opts.sdk) return runSdkDemo(opts);
+  const out = process.stdout;
   const sim = await startSim({ port: opts.port });
+  const dir = opts.dir ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), 'tswats-demo-'));
+  const watch = join(dir, 'in');
+  await mkdir(watch, { recursive: true });
+  const configFile = join(dir, 'station.json');
+  await writeFile(
+    configFile,
+    JSON.stringify(
+      {
+        server: { url: sim.url },
+        station: { name: 'DEMO-STATION', location: 'Demo line', purpose: 'Demo' },
+        dataDir: 'data',
+        folders: [{ path: 'in', converter: 'auto', settle: '300ms', postAction: 'move' }],
+        http: { port: 0 },
+        log: { level: 'info', file: 'station.log' },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  const { config } = await resolveStationConfig({ file: configFile, env: {} });
+  const log = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'station.log'), mkdir: true, sync: false }));
+  const station = await startStation(config, { log, env: {} });
   try {
-    const wats = new WatsClient({ baseUrl: sim.url, logLevel: 'warn' });
-    const { uut, uur } = buildDemoReports(new Date());
-
-    const sentUut = await wats.reports.submit(uut);
-    const sentUur = await wats.reports.submit(uur);
-
-    const headers = await wats.reports.queryHeaders({
-      filter: eq('serialNumber', uut.sn),
-      orderBy: 'start',
+    const results: { file: string; line: string }[] = [];
+    station.pipeline.on('converted', (e: FileConvertedEvent) => {
+      results.push({ file: basename(e.file), line: `${e.format.padEnd(14)} ${String(e.reportIds.length).padStart(2)} report(s)  -> Done` });
     });
-    const backUut = await wats.reports.getWsjf(sentUut.id);
-    const backUur = await wats.reports.getWsjf(sentUur.id);
-    const identical = same(uut, backUut) && same(uur, backUur);
-    if (!identical) throw new InternalError('a report read back from the simulator differs from what was sent');
+    station.pipeline.on('failed', (e: FileFailedEvent) => {
+      results.push({ file: basename(e.file), line: `FAILED: ${e.error.reason}  -> Error (reason in ${basename(e.file)}.error.json)` });
+    });
 
-    const out = process.stdout;
-    out.write(`WATS simulator: ${sim.url} (version ${await wats.app.version()}, in memory)\n\n`);
-    out.write(`Submitted 2 reports for ${uut.pn} rev ${uut.rev}, serial ${uut.sn}:\n`);
-    out.write(`  UUT ${sentUut.id}  result ${uut.result}  ${countMeasurements(uut)}\n`);
-    out.write(`  UUR ${sentUur.id}  repair of ${uur.uur?.refUUT ?? '-'}\n\n`);
-    out.write(`Read back through GET /api/Report/Query/Header ($filter=serialNumber eq '${uut.sn}'):\n`);
-    for (const h of headers) out.write(`  ${formatHeader(h)}\n`);
-    out.write(`\nBoth reports read back through GET /api/Report/Wsjf/{id} identical to what was sent.\n`);
+    // Seed the watch folder with real samples, plus one broken file.
+    const samples = (await readdir(SAMPLES)).sort();
+    for (const name of samples) await copyFile(join(SAMPLES, name), join(watch, name));
+    const atml = samples.find((n) => n.startsWith('ATML'));
+    if (atml) {
+      const text = await readFile(join(SAMPLES, atml), 'utf8');
+      await writeFile(join(watch, 'truncated-run.xml'), text.slice(0, Math.floor(text.length / 2)));
+    }
+    const expectedFiles = samples.length + (atml ? 1 : 0);
+
+    await waitUntil(async () => results.length >= expectedFiles, 60_000);
+    await station.whenIdle();
+    const s = station.status();
+    if (s.totals.filesConverted !== samples.length) {
+      throw new InternalError(`the demo expected ${samples.length} converted files, got ${s.totals.filesConverted}: ${JSON.stringify(s.lastErrors)}`);
+    }
+
+    out.write(`WATS simulator   ${sim.url} (in memory; ${sim.reportCount()} reports stored)\n`);
+    out.write(`Station status   ${station.statusUrl}/status   (also /health/ready, /metrics)\n`);
+    out.write(`Watch folder     ${watch}   (drop more files here)\n`);
+    out.write(`Config and log   ${configFile}, ${join(dir, 'station.log')}\n\n`);
+    out.write(`Converted ${s.totals.filesConverted} of ${expectedFiles} files into ${s.totals.reportsQueued} reports (every unit in a file is its own report):\n`);
+    const width = Math.min(48, Math.max(...results.map((r) => r.file.length)));
+    for (const r of results.sort((a, b) => a.file.localeCompare(b.file))) {
+      const name = r.file.length > width ? `${r.file.slice(0, width - 1)}…` : r.file.padEnd(width);
+      out.write(`  ${name}  ${r.line}\n`);
+    }
+    out.write(
+      `\nUploaded ${s.totals.reportsUploaded} reports; queue: ${s.queue.counts.pending} pending, ${s.queue.counts.failed} failed. ` +
+        `Sources are in ${join(watch, 'Done')}, the broken one in ${join(watch, 'Error')}.\n`,
+    );
 
     const serve = opts.serve ?? Boolean(process.stdout.isTTY);
     if (serve) {
-      const q = encodeURIComponent(`serialNumber eq '${uut.sn}'`);
-      out.write(`\nTry: curl '${sim.url}/api/Report/Query/Header?$filter=${q}'\n`);
-      out.write(`     curl ${sim.url}/api/Report/Wsjf/${sentUut.id}\n`);
-      out.write('The simulator keeps running; Ctrl-C to stop.\n');
+      out.write(`\nTry: curl ${station.statusUrl}/status\n`);
+      out.write(`     curl '${sim.url}/api/Report/Query/Header?$top=5'\n`);
+      out.write(`     npx tswats station status --status-url ${station.statusUrl}\n`);
+      out.write('The station and the simulator keep running; drop files into the watch folder. Ctrl-C to stop.\n');
       await waitForSignal();
     }
   } finally {
+    await station.close({ graceMs: 2000 });
+    log.flush();
     await sim.close();
   }
 }
 
-function same(sent: WsjfReport, back: WsjfReport): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(sent)), back);
-}
-
-function formatHeader(h: ReportHeader): string {
-  const kind = h.reportType === 'R' ? 'UUR' : 'UUT';
-  return [kind, h.result, `process ${h.processCode} ${h.processName ?? ''}`.trim(), h.start, h.stationName, h.uuid]
-    .map((v) => String(v ?? '-'))
-    .join('  ');
-}
-
-function countMeasurements(report: WsjfReport): string {
-  let total = 0;
-  const failed: string[] = [];
-  const visit = (step: Record<string, unknown>, path: string) => {
-    for (const key of ['numericMeas', 'booleanMeas', 'stringMeas']) {
-      const list = step[key];
-      if (!Array.isArray(list)) continue;
-      for (const m of list as Record<string, unknown>[]) {
-        total++;
-        if (m.status === 'F') failed.push(path ? `${path}/${String(step.name)}` : String(step.name));
-      }
-    }
-    const children = step.steps;
-    if (Array.isArray(children)) {
-      // Paths start below the root sequence ("Supply rails/12V rail").
-      const here = step === root ? '' : path ? `${path}/${String(step.name)}` : String(step.name);
-      for (const c of children as Record<string, unknown>[]) visit(c, here);
-    }
-  };
-  const root = report.type === 'T' ? (report.root as unknown as Record<string, unknown>) : undefined;
-  if (root) visit(root, '');
-  return `${total} measurements, ${failed.length} failed${failed.length ? `: ${failed.join(', ')}` : ''}`;
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new InternalError('the demo station did not finish its files in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
