@@ -6,7 +6,7 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { convert } from '@tswats/converters';
+import { convert, type ConvertOptions } from "@tswats/converters";
 import { resolveStationConfig, startStation, type StationHandle, type StationOptions } from '@tswats/station';
 import pino from 'pino';
 
@@ -37,7 +37,7 @@ export const TEST_IDENTITY = { stationName: 'TEST-STATION', location: 'Lab', pur
  * The report ids converting `file` gives with the test station's options (ids are derived
  * from content, and the options fill part of it: the same file and options, the same ids).
  */
-export async function expectedIds(file: string, options = TEST_IDENTITY): Promise<string[]> {
+export async function expectedIds(file: string, options: ConvertOptions = TEST_IDENTITY): Promise<string[]> {
   const { reports } = await convert(file, options);
   return reports.map((r) => r.id as string);
 }

@@ -2,7 +2,7 @@ import { readFile, writeFile, rename, open as openFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clientFor, tempDir, testSim, waitFor } from './helpers.js';
-import { SAMPLES, copySample, expectedIds, listNames, testStation } from './station-helpers.js';
+import { SAMPLES, TEST_IDENTITY, copySample, expectedIds, listNames, testStation } from './station-helpers.js';
 
 describe('station service (real folders, simulator over loopback)', () => {
   it('converts files present at start and dropped later, uploads every unit once, moves sources to Done', async () => {
@@ -139,5 +139,41 @@ describe('station service (real folders, simulator over loopback)', () => {
     expect(status.folders).toHaveLength(1);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/tswats_station_reports_uploaded_total 1/);
+  });
+});
+
+describe('process names resolved through the offline cache', () => {
+  it('a folder naming its process gets the code from the server, and still after a restart while the server is down', async () => {
+    const sim = await testSim();
+    const dir = await tempDir();
+    const folder = { path: join(dir, 'in'), settle: '150ms', process: 'Final Function Test' };
+    const first = await testStation(dir, sim.url, { folders: [folder] });
+    await copySample(SAMPLES.atml6, join(dir, 'in'));
+    await waitFor(() => sim.reportCount() === 1 && first.queue.counts().pending === 0, 15_000, 'the first upload');
+    const [id] = await expectedIds(SAMPLES.atml6, { ...TEST_IDENTITY, processCode: 50 });
+    expect((await clientFor(sim).reports.getWsjf(id as string)).processCode).toBe(50);
+    await first.close();
+
+    // Restart with the server unreachable: the cached process list still resolves the name.
+    sim.faults.outage(60_000);
+    const second = await testStation(dir, sim.url, { folders: [folder] });
+    await copySample(SAMPLES.seica, join(dir, 'in'), 'seica.xml');
+    await waitFor(async () => (await listNames(join(dir, 'in', 'Done'))).includes('seica.xml'), 15_000, 'conversion while offline');
+    expect(second.queue.list({ state: 'pending' })).toHaveLength(1);
+    sim.faults.endOutage();
+    await waitFor(() => sim.reportCount() === 2, 15_000, 'the offline report uploaded');
+    const [seicaId] = await expectedIds(SAMPLES.seica, { ...TEST_IDENTITY, processCode: 50 });
+    expect((await clientFor(sim).reports.getWsjf(seicaId as string)).processCode).toBe(50);
+  });
+
+  it('an unknown process name keeps the file in place with a clear reason', async () => {
+    const sim = await testSim();
+    const dir = await tempDir();
+    const station = await testStation(dir, sim.url, { folders: [{ path: join(dir, 'in'), settle: '100ms', process: 'No Such Test' }] });
+    await copySample(SAMPLES.atml6, join(dir, 'in'));
+    await waitFor(() => station.status().folders[0]?.lastError, 10_000, 'the folder error');
+    expect(station.status().folders[0]?.lastError?.message).toMatch(/process "No Such Test" is not defined on the server; known: .*Final Function Test \(50\)/);
+    expect(await listNames(join(dir, 'in'))).toEqual(['ATML 6.01 [2 31 52 PM][5 15 2019].xml']);
+    expect(sim.reportCount()).toBe(0);
   });
 });
