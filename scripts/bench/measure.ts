@@ -22,7 +22,9 @@ export function fmt(n: number, digits = 1): string {
 
 /**
  * Median wall times of two functions measured alternately (a, b, a, b, ...), so that load from
- * elsewhere on the machine hits both alike and their ratio stays steady.
+ * elsewhere on the machine hits both alike and their ratio stays steady. Both are first warmed
+ * up alike (alternately, at least two rounds and a third of `minMs`), so that the medians are of
+ * compiled code, not of the JIT's first tiers.
  */
 export async function timePair(
   a: () => Promise<unknown> | unknown,
@@ -30,9 +32,11 @@ export async function timePair(
   minMs = 400,
   minRuns = 5,
 ): Promise<[number, number]> {
-  for (let i = 0; i < 2; i++) {
+  const warmStarted = performance.now();
+  for (let i = 0; i < 2 || performance.now() - warmStarted < minMs / 3; i++) {
     await a(); // warm-up
     await b();
+    if (i > 2000) break;
   }
   const ta: number[] = [];
   const tb: number[] = [];

@@ -7,7 +7,7 @@
  *   npm run bench -- --quick           smaller inputs (a smoke run; not for BENCHMARKS.md)
  */
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchConverters } from './converters.js';
 import { benchStation } from './station.js';
@@ -45,7 +45,20 @@ const header = [
     'compare ratios across machines, not absolute numbers.',
   '',
 ].join('\n');
-const out = header + sections.map((s) => `\n## ${s.title}\n\n${s.body.trim()}\n`).join('');
-if (!quick) writeFileSync(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)), out);
-process.stdout.write(out);
+// With --only, the other parts' sections already in BENCHMARKS.md are kept (each section says
+// what it measured; the header gives the date of the latest run).
+const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const kept = new Map<string, string>();
+if (only && existsSync(file)) {
+  for (const chunk of readFileSync(file, 'utf8').split(/\n(?=## )/).slice(1)) {
+    const title = /^## (.+)/.exec(chunk)?.[1];
+    if (title) kept.set(title.trim(), chunk.replace(/^## .+\n/, '').trim());
+  }
+}
+for (const s of sections) kept.set(s.title, s.body.trim());
+const order = Object.keys(parts).map((k) => k.toLowerCase());
+const titles = [...kept.keys()].sort((a, b) => order.indexOf(a.toLowerCase()) - order.indexOf(b.toLowerCase()));
+const out = header + titles.map((t) => `\n## ${t}\n\n${kept.get(t)}\n`).join('');
+if (!quick) writeFileSync(file, out);
+process.stdout.write(sections.map((s) => `\n## ${s.title}\n\n${s.body.trim()}\n`).join(''));
 if (sections.some((s) => !s.targetsMet)) process.exitCode = 1;

@@ -39,3 +39,28 @@ describe('text decoding', () => {
     expect(decodeText(new TextEncoder().encode('€ “Test” – Müller'))).toBe('€ “Test” – Müller');
   });
 });
+
+describe('parseLocalInstant: the instant of parseLocalTimestamp, without formatting it', () => {
+  it('gives Date.parse(parseLocalTimestamp(...)) for every kind of timestamp', async () => {
+    const { parseLocalInstant } = await import('../src/time.js');
+    const { rng } = await import('./helpers.js');
+    const texts = [
+      '2019-03-11T15:06:45.722', '2019-03-11 15:06:45', '2020-03-29T02:30:00', '2020-10-25T02:30:00.5', '2024-02-29T23:59:60',
+      '2023-02-29T10:00:00', '2019-12-31T23:30:00', '2020-01-01T00:15:00', '9999-12-31T23:59:59', '1000-01-01T00:00:00',
+      '0999-06-01T10:00:00', '0050-02-29T10:00:00', '2019-03-11T15:06:45Z', '2019-03-11T15:06:45+05:30', '2019-03-11T15:06:45-0800',
+      '9999-12-31T23:00:00-05:00', ' 2019-3-1T1:02 ', 'not a date', '2019-13-01T00:00:00', '2019-04-31T00:00:00', '2019-01-01T24:00:00',
+    ];
+    const random = rng(42);
+    for (let i = 0; i < 500; i++) {
+      const y = 1000 + Math.floor(random() * 9000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      texts.push(`${y}-${pad(1 + Math.floor(random() * 12))}-${pad(1 + Math.floor(random() * 31))}T${pad(Math.floor(random() * 24))}:${pad(Math.floor(random() * 60))}:${pad(Math.floor(random() * 60))}.${Math.floor(random() * 1000)}`);
+    }
+    for (const zone of ['Europe/Oslo', 'America/New_York', 'Asia/Kolkata', 'UTC', 'Pacific/Kiritimati']) {
+      for (const t of texts) {
+        const iso = parseLocalTimestamp(t, zone);
+        expect(parseLocalInstant(t, zone), `${t} in ${zone}`).toEqual(iso === undefined ? undefined : Date.parse(iso));
+      }
+    }
+  });
+});

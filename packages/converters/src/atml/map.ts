@@ -9,7 +9,7 @@ import {
 } from '@tswats/sdk';
 import { ConversionError, type ConversionErrorCode } from '../errors.js';
 import type { InputFile } from '../input.js';
-import { parseLocalTimestamp } from '../time.js';
+import { parseLocalInstant, parseLocalTimestamp } from '../time.js';
 import type { ConvertContext } from '../types.js';
 import { datumRaw, datumType, datumUnit, limitProperties, numericLimits, parseAtmlNumber, stringLimit } from './limits.js';
 import { child, childrenNamed, nodePath, path, textOf, type XNode } from './nodes.js';
@@ -298,9 +298,9 @@ class UnitMapper {
     const s = node.attrs.startDateTime, e = node.attrs.endDateTime;
     if (!s || !e) return undefined;
     const zone = this.ctx.options.timeZone;
-    const si = parseLocalTimestamp(s, zone), ei = parseLocalTimestamp(e, zone);
-    if (!si || !ei) return undefined;
-    const seconds = (Date.parse(ei) - Date.parse(si)) / 1000;
+    const si = parseLocalInstant(s, zone), ei = parseLocalInstant(e, zone);
+    if (si === undefined || ei === undefined) return undefined;
+    const seconds = (ei - si) / 1000;
     return seconds >= 0 ? seconds : undefined;
   }
 
@@ -454,8 +454,8 @@ class UnitMapper {
     if (numeric.length) {
       const opts = this.withAdditional(options, data);
       if (numeric.length === 1 && tsType !== 'NI_MultipleNumericLimitTest') {
-        const { name: _name, ...m } = numeric[0]!;
-        seq.addNumeric(name, { ...m, ...opts, status: opts.status === undefined ? m.status : singleStatus(opts.status, m.status) });
+        const m = numeric[0]!;
+        seq.addNumeric(name, single(m, opts, opts.status === undefined ? m.status : singleStatus(opts.status, m.status)));
       } else {
         seq.addMultiNumeric(name, numeric, opts);
       }
@@ -464,8 +464,8 @@ class UnitMapper {
     if (strings.length) {
       const opts = this.withAdditional(options, data);
       if (strings.length === 1 && tsType !== 'NI_MultipleStringValueTest') {
-        const { name: _name, ...m } = strings[0]!;
-        seq.addString(name, { ...m, ...opts, status: opts.status === undefined ? m.status : singleStatus(opts.status, m.status) });
+        const m = strings[0]!;
+        seq.addString(name, single(m, opts, opts.status === undefined ? m.status : singleStatus(opts.status, m.status)));
       } else {
         seq.addMultiString(name, strings, opts);
       }
@@ -538,6 +538,20 @@ class UnitMapper {
 /** The datum of a data item (`Item/Datum`) or of a test result (`TestResult/TestData/Datum`). */
 function valueDatum(node: XNode | undefined): XNode | undefined {
   return child(node, 'Datum') ?? path(node, 'TestData', 'Datum');
+}
+
+/**
+ * The options of a single-measurement step: `{ ...measurement without its name, ...options, status }`,
+ * built with plain loops (same keys in the same order; object rest and spread are slow here).
+ */
+function single<M extends { name: string; status?: StepStatus }>(m: M, opts: StepOptions, status: StepStatus | undefined): Omit<M, 'name'> & StepOptions {
+  const out: Record<string, unknown> = {};
+  const from = m as unknown as Record<string, unknown>;
+  for (const k in from) if (k !== 'name') out[k] = from[k];
+  const o = opts as Record<string, unknown>;
+  for (const k in o) out[k] = o[k];
+  out.status = status;
+  return out as Omit<M, 'name'> & StepOptions;
 }
 
 /** The status of a single-measurement step: the step's outcome, unless it only says "Done". */

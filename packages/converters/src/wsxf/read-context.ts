@@ -59,9 +59,10 @@ export class ReadContext {
   /** Warns once per report about each attribute of `node` that `known` does not list. */
   unmapped(node: XNode, element: string, known: readonly string[]): void {
     const attrs = node.attrs;
+    const silent = Object.hasOwn(SILENT, node.name) ? SILENT[node.name] : undefined;
     for (const k in attrs) {
       if (known.includes(k) || SILENT_ANY.includes(k)) continue;
-      if (Object.hasOwn(SILENT, node.name) && SILENT[node.name]!.includes(k)) continue;
+      if (silent !== undefined && silent.includes(k)) continue;
       const v = attrs[k]!;
       if (k === 'Typedef' && v === '') continue;
       if (k === 'module_time' && (v.trim() === '' || Number(v) === 0)) continue;
@@ -82,7 +83,11 @@ export class ReadContext {
 
   /** The attribute as written (empty strings kept), undefined when absent. */
   str(node: XNode, ...names: string[]): string | undefined {
-    for (const n of names) if (node.attrs[n] !== undefined) return node.attrs[n];
+    const attrs = node.attrs;
+    for (const n of names) {
+      const v = attrs[n];
+      if (v !== undefined) return v;
+    }
     return undefined;
   }
 

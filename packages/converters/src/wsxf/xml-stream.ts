@@ -6,7 +6,9 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { ConversionError } from '../errors.js';
 import type { InputFile } from '../input.js';
-import { assertSafeXml } from '../xml.js';
+import { assertSafeXml, headForXmlChecks } from '../xml.js';
+import type { FastXmlHandler } from '../xml-fast.js';
+import { fastPass, skipFirst, type FastPassProgress } from '../xml-read.js';
 
 export const FORMAT = 'wsxf';
 /** The namespace of WSXF, the WATS Standard XML Format. */
@@ -63,73 +65,211 @@ export interface ReportElement {
   namespace: string;
 }
 
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
+
+/**
+ * Builds the report element trees from start tags (local name, namespace, attributes without
+ * the namespace declarations), end tags and text, whichever tokenizer reads the file.
+ */
+class ReportTrees {
+  readonly stack: XNode[] = [];
+  readonly ready: ReportElement[] = [];
+  rootName: string | undefined;
+  namespace = '';
+  count = 0;
+  failure: ConversionError | undefined;
+  private readonly file: InputFile;
+
+  constructor(file: InputFile) {
+    this.file = file;
+  }
+
+  open(local: string, uri: string, qname: string, attrs: Record<string, string>, line: number): void {
+    if (this.failure) return;
+    const stack = this.stack;
+    const node: XNode = { name: local, ns: uri, attrs, children: [], text: '', line };
+    if (stack.length === 0) {
+      this.rootName = local;
+      this.namespace = uri;
+      if (uri !== WSXF_NAMESPACE && uri !== WRML_NAMESPACE) {
+        this.failure = syntaxError(this.file.name, line, `the document is not in the WSXF namespace '${WSXF_NAMESPACE}' (or the WRML namespace '${WRML_NAMESPACE}'); found '${uri || 'none'}'`, 'CONVERT_ERR_FORMAT');
+        return;
+      }
+      if (local !== 'Reports' && local !== 'Report') {
+        this.failure = syntaxError(this.file.name, line, `the root element is <${qname}>; expected <Reports> or <Report>`, 'CONVERT_ERR_FORMAT');
+        return;
+      }
+    }
+    if (stack.length >= MAX_DEPTH) {
+      this.failure = syntaxError(this.file.name, line, `elements are nested more than ${MAX_DEPTH} deep`, 'CONVERT_ERR_FORMAT');
+      return;
+    }
+    const parent = stack[stack.length - 1];
+    // Elements of the Reports root other than Report are not kept (nothing to convert in them).
+    if (parent && !(stack.length === 1 && this.rootName === 'Reports' && node.name !== 'Report')) parent.children.push(node);
+    stack.push(node);
+  }
+
+  /** Whether text at this point is kept (inside the root's children, or anywhere in a root Report). */
+  wantsText(): boolean {
+    const n = this.stack.length;
+    return n > 1 || (n === 1 && this.rootName === 'Report');
+  }
+
+  text(text: string): void {
+    const stack = this.stack;
+    const top = stack[stack.length - 1];
+    if (top && stack.length > 1) top.text += text;
+    else if (top && this.rootName === 'Report') top.text += text;
+  }
+
+  close(): void {
+    if (this.failure) return;
+    const stack = this.stack;
+    const node = stack.pop();
+    if (!node) return;
+    const isReport = node.name === 'Report' && (stack.length === 0 ? this.rootName === 'Report' : stack.length === 1 && this.rootName === 'Reports');
+    if (isReport) {
+      this.ready.push({ node, index: this.count++, namespace: this.namespace });
+      // Free the memory of reports already handed over.
+      if (stack[0]) stack[0].children = [];
+    }
+  }
+}
+
+/** What the fast pass cannot read the way saxes (with namespaces) does: left to saxes. */
+class LeftToSaxes extends Error {}
+
+/**
+ * The fast tokenizer's events with namespaces resolved as saxes resolves them (`xmlns: true`).
+ * Anything unusual about namespaces (an unbound or reserved prefix, a name with two colons, an
+ * undeclared default, two attributes with one expanded name...) is left to saxes.
+ */
+function namespaceHandler(trees: ReportTrees): FastXmlHandler {
+  /** Per open element: the namespaces it declares, if any. */
+  const scopes: Array<Record<string, string> | undefined> = [];
+  /** Per open element: the default namespace in force inside it ('' when none). */
+  const defaults: string[] = [];
+  const resolve = (prefix: string): string | undefined => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const uri = scopes[i]?.[prefix];
+      if (uri !== undefined) return uri;
+    }
+    return prefix === 'xml' ? XML_NAMESPACE : undefined;
+  };
+  return {
+    open(qname, names, values, count, line) {
+      let declared: Record<string, string> | undefined;
+      let plain = 0;
+      for (let i = 0; i < count; i++) {
+        const k = names[i]!;
+        if (k.charCodeAt(0) === 120 /* x */ && (k === 'xmlns' || k.startsWith('xmlns:'))) {
+          const prefix = k === 'xmlns' ? '' : k.slice(6);
+          const uri = values[i]!.trim();
+          if (uri === '' || uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE || (prefix === '' && k !== 'xmlns') || prefix === 'xml' || prefix === 'xmlns' || prefix.includes(':')) throw new LeftToSaxes();
+          (declared ??= Object.create(null) as Record<string, string>)[prefix] = uri;
+        } else plain++;
+      }
+      scopes.push(declared);
+      const depth = defaults.length;
+      const inherited = depth > 0 ? defaults[depth - 1]! : '';
+      defaults.push(declared?.[''] ?? inherited);
+      let local = qname;
+      let uri: string;
+      const colon = qname.indexOf(':');
+      if (colon >= 0) {
+        local = qname.slice(colon + 1);
+        const prefix = qname.slice(0, colon);
+        if (local === '' || local.includes(':') || prefix === 'xmlns' || prefix === 'xml') throw new LeftToSaxes();
+        const bound = resolve(prefix);
+        if (bound === undefined) throw new LeftToSaxes();
+        uri = bound;
+      } else uri = defaults[depth]!;
+      const attrs: Record<string, string> = {};
+      if (plain > 0) {
+        let prefixed = false;
+        for (let i = 0; i < count; i++) {
+          const k = names[i]!;
+          const c = k.indexOf(':');
+          if (c >= 0) {
+            if (k.startsWith('xmlns:')) continue;
+            const local = k.slice(c + 1);
+            if (local === '' || local.includes(':') || resolve(k.slice(0, c)) === undefined) throw new LeftToSaxes();
+            prefixed = true;
+          } else if (k === 'xmlns') continue;
+          else if (k === '__proto__') throw new LeftToSaxes();
+          attrs[k] = values[i]!;
+        }
+        if (prefixed) {
+          // Two attributes with one expanded name ({uri}local) are an error: saxes says so.
+          const seen = new Set<string>();
+          for (let i = 0; i < count; i++) {
+            const k = names[i]!;
+            if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+            const c = k.indexOf(':');
+            const expanded = c >= 0 ? `{${resolve(k.slice(0, c))!}}${k.slice(c + 1)}` : k;
+            if (seen.has(expanded)) throw new LeftToSaxes();
+            seen.add(expanded);
+          }
+        }
+      }
+      trees.open(local, uri, qname, attrs, line);
+      if (trees.failure) throw new LeftToSaxes();
+      return false;
+    },
+    close() {
+      scopes.pop();
+      defaults.pop();
+      trees.close();
+    },
+    wantsText: () => trees.wantsText(),
+    text: (t) => trees.text(t),
+  };
+}
+
 /**
  * Yields every `Report` element of a `Reports` document (or the single root `Report`), in
  * file order. The root must be in the WSXF or the WRML namespace. Throws ConversionError for
  * XML that is not well-formed (with the line), truncated, or not a WATS report document.
+ * Read with the fast tokenizer first; anything it does not read is read again with saxes from
+ * the start (see xml-read.ts), so what is accepted and every error are saxes'.
  */
 export async function* readReportElements(file: InputFile): AsyncGenerator<ReportElement> {
-  assertSafeXml(file.headText(), file.name, FORMAT);
+  assertSafeXml(headForXmlChecks(file), file.name, FORMAT);
+  const fast = new ReportTrees(file);
+  const decoder = decoderFor(file);
+  const progress: FastPassProgress = { handedOut: 0, complete: false };
+  yield* fastPass(file, (chunk) => (chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode()), namespaceHandler(fast), fast.ready, progress);
+  if (progress.complete) return;
+  yield* skipFirst(readWithSaxes(file), progress.handedOut);
+}
+
+/** The reference pass with saxes. */
+async function* readWithSaxes(file: InputFile): AsyncGenerator<ReportElement> {
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: XNode[] = [];
-  const ready: ReportElement[] = [];
-  let rootName: string | undefined;
-  let namespace = '';
-  let count = 0;
-  let failure: ConversionError | undefined;
+  const trees = new ReportTrees(file);
+  const ready = trees.ready;
 
   parser.on('doctype', (doctype) => {
     // Any DOCTYPE that declares entities or points outside the document is refused.
     assertSafeXml(`<!DOCTYPE${doctype}>`, file.name, FORMAT);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
-    if (failure) return;
-    const node: XNode = { name: tag.local, ns: tag.uri, attrs: {}, children: [], text: '', line: parser.line };
+    if (trees.failure) return;
+    const attrs: Record<string, string> = {};
     const attributes = tag.attributes;
     for (const key in attributes) {
       const a = attributes[key]!;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
-      node.attrs[a.prefix ? `${a.prefix}:${a.local}` : a.local] = a.value;
+      attrs[a.prefix ? `${a.prefix}:${a.local}` : a.local] = a.value;
     }
-    if (stack.length === 0) {
-      rootName = tag.local;
-      namespace = tag.uri;
-      if (namespace !== WSXF_NAMESPACE && namespace !== WRML_NAMESPACE) {
-        failure = syntaxError(file.name, parser.line, `the document is not in the WSXF namespace '${WSXF_NAMESPACE}' (or the WRML namespace '${WRML_NAMESPACE}'); found '${namespace || 'none'}'`, 'CONVERT_ERR_FORMAT');
-        return;
-      }
-      if (rootName !== 'Reports' && rootName !== 'Report') {
-        failure = syntaxError(file.name, parser.line, `the root element is <${tag.name}>; expected <Reports> or <Report>`, 'CONVERT_ERR_FORMAT');
-        return;
-      }
-    }
-    if (stack.length >= MAX_DEPTH) {
-      failure = syntaxError(file.name, parser.line, `elements are nested more than ${MAX_DEPTH} deep`, 'CONVERT_ERR_FORMAT');
-      return;
-    }
-    const parent = stack[stack.length - 1];
-    // Elements of the Reports root other than Report are not kept (nothing to convert in them).
-    if (parent && !(stack.length === 1 && rootName === 'Reports' && node.name !== 'Report')) parent.children.push(node);
-    stack.push(node);
+    trees.open(tag.local, tag.uri, tag.name, attrs, parser.line);
   });
-  const onText = (text: string) => {
-    const top = stack[stack.length - 1];
-    if (top && stack.length > 1) top.text += text;
-    else if (top && rootName === 'Report') top.text += text;
-  };
+  const onText = (text: string) => trees.text(text);
   parser.on('text', onText);
   parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    if (failure) return;
-    const node = stack.pop();
-    if (!node) return;
-    const isReport = node.name === 'Report' && (stack.length === 0 ? rootName === 'Report' : stack.length === 1 && rootName === 'Reports');
-    if (isReport) {
-      ready.push({ node, index: count++, namespace });
-      // Free the memory of reports already handed over.
-      if (stack[0]) stack[0].children = [];
-    }
-  });
+  parser.on('closetag', () => trees.close());
 
   const decoder = decoderFor(file);
   const feed = (text: string) => {
@@ -139,8 +279,9 @@ export async function* readReportElements(file: InputFile): AsyncGenerator<Repor
       if (err instanceof ConversionError) throw err;
       throw syntaxError(file.name, parser.line, `not well-formed XML: ${cleanSaxMessage((err as Error).message)}`);
     }
-    if (failure) throw failure;
+    if (trees.failure) throw trees.failure;
   };
+  const stack = trees.stack;
   for await (const chunk of file.stream()) {
     let text: string;
     try {
@@ -166,7 +307,7 @@ export async function* readReportElements(file: InputFile): AsyncGenerator<Repor
   } catch (err) {
     throw syntaxError(file.name, parser.line, `not well-formed XML: ${cleanSaxMessage((err as Error).message)}`);
   }
-  if (rootName === undefined) throw syntaxError(file.name, undefined, 'not well-formed XML: the document has no root element');
+  if (trees.rootName === undefined) throw syntaxError(file.name, undefined, 'not well-formed XML: the document has no root element');
   while (ready.length > 0) yield ready.shift()!;
 }
 

@@ -1,0 +1,3 @@
+select "a"."RepairAction_GUID" as "actionGuid", "a"."Repair_GUID" as "repairGuid", "a"."Component" as "component", "a"."Comment" as "comment", convert(varchar(27), "a"."Timestamp", 126) as "timestamp", "ac"."ActionCode" as "actionCode", "ac"."Description" as "actionDescription" from "dbo"."RepairActions" as "a" left join "dbo"."RepairActionCodes" as "ac" on "ac"."RepairActionCode_GUID" = "a"."RepairActionCode_GUID" where "a"."Repair_GUID" in (@1, @2) order by "a"."Repair_GUID", "a"."Timestamp", "a"."RepairAction_GUID"
+
+-- parameters: ["0f8fad5b-d9cb-469f-a165-70867728950e","7c9e6679-7425-40de-944b-e07fc1f90ae7"]
