@@ -190,7 +190,7 @@ export async function startStation(config: StationConfig, options: StartStationO
           retry: (id) => queue.retry(id),
           retryAllFailed: () => queue.retryAllFailed(),
           purge: (o) => queue.purge(o),
-          runNow: () => pipeline.resume(),
+          runNow: () => void pipeline.rescan().catch((err) => log.warn({ component: 'station', err }, 'rescan failed')),
         },
       });
       const server = http;

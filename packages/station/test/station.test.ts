@@ -177,3 +177,18 @@ describe('process names resolved through the offline cache', () => {
     expect(sim.reportCount()).toBe(0);
   });
 });
+
+describe('POST /run', () => {
+  it('rescans the folders now (a file the watcher could not see is picked up)', async () => {
+    const sim = await testSim();
+    const dir = await tempDir();
+    // Polling once an hour and no periodic rescan: only POST /run can find the file.
+    const station = await testStation(dir, sim.url, { watch: { poll: '1h', rescanInterval: 0 } });
+    await copySample(SAMPLES.atml6, join(dir, 'in'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(station.status().folders[0]?.waiting).toBe(0);
+    const res = await fetch(`${station.statusUrl}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(202);
+    await waitFor(() => sim.reportCount() === 1, 15_000, 'the rescanned file uploaded');
+  });
+});

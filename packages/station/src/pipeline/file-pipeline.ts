@@ -85,6 +85,8 @@ export interface FileFailedEvent {
 export interface FilePipeline extends EventEmitter {
   /** Completes unfinished post-actions, scans every folder (files found are scheduled), then watches. */
   start(): Promise<void>;
+  /** Lists every folder now (what the periodic rescan does), e.g. after files were copied in while events were missed. */
+  rescan(): Promise<void>;
   /** Takes no new conversions (in-flight ones finish). */
   pause(): void;
   /** Takes conversions again, and retries the files held back by a full queue. */
@@ -580,6 +582,12 @@ export function createFilePipeline(options: FilePipelineOptions): FilePipeline {
       }
       log.info({ folders: folders.map((f) => f.config.name), waiting: entries.size }, 'watching');
     });
+  };
+
+  emitter.rescan = async () => {
+    if (!started || closing) return;
+    if (postActions!.pendingCount > 0) await recover().catch(() => undefined);
+    await scanAll();
   };
 
   emitter.pause = () => {
