@@ -1,7 +1,7 @@
 /**
  * @tswats/vte: Keysight VEE Test Executive (VTE 9.3x) database → WATS.
- * In progress: config, mapping, read-only source, generator and report mappers exist; the sync
- * engine, service and CLI come next. Explicit named exports only.
+ * In progress: config, mapping, read-only source, generator, report mappers and the sync engine
+ * exist; the service, CLI commands and alerting come next. Explicit named exports only.
  */
 export { resolveVteConfig, describeVteDatabase, DEFAULT_RUN_RESULTS, DEFAULT_STEP_RESULTS } from './config/resolve.js';
 export type { ResolveVteConfigOptions, ResolvedVteConfig } from './config/resolve.js';
@@ -43,3 +43,20 @@ export type { VteMapConfig } from './map/common.js';
 export { repairReportId, runReportId, uuidV5, VTE_REPAIR_NAMESPACE } from './map/ids.js';
 
 export { machineTimeZone, isValidTimeZone, offsetAt, parseWallTime, wallTimeToInstant } from './time-zone.js';
+
+export { createVteSync, VteSync } from './sync/sync.js';
+export type {
+  GapRisk, GapRiskReport, ReplayResult, RunOnceParams, SyncAbort, SyncBatchEvent, SyncFailure, SyncKindSummary, SyncRetryEvent, SyncSummary,
+  SyncUploadedEvent, VteSyncConfig, VteSyncEvents, VteSyncLogger, VteSyncMode, VteSyncOptions, VteSyncStatus,
+} from './sync/types.js';
+export { openSyncState } from './sync/state.js';
+export type { SyncState, SyncWatermark, VteSyncKind } from './sync/state.js';
+export { SyncLedger } from './sync/ledger.js';
+export type { LedgerEntry } from './sync/ledger.js';
+export { DeadLetterFolder } from './sync/dlq.js';
+export type { DeadLetterEntry, DeadLetterInput, DeadLetterStage } from './sync/dlq.js';
+export { classifyUploadError, isTransientSqlError, withSqlRetry, DEFAULT_SQL_RETRY } from './sync/classify.js';
+export type { SqlRetryPolicy, UploadFailure } from './sync/classify.js';
+export { VteSyncBusyError, VteSyncLockedError, VteSyncStateError } from './sync/errors.js';
+export type { LockInfo } from './sync/lock.js';
+export { compareLocal, instantToLocal, localToInstant, shiftLocal } from './sync/time.js';

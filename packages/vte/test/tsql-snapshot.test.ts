@@ -22,7 +22,9 @@ const cases = {
   'steps-numeric': queries.steps('numeric', guids),
   'steps-text': queries.steps('text', guids),
   'steps-other': queries.steps('other', guids),
+  'runs-by-guid': queries.runsByGuid(guids),
   'repair-batch': queries.repairBatch({ after, limit: 200 }),
+  'repairs-by-guid': queries.repairsByGuid(guids),
   'repair-actions': queries.repairActions(guids),
   catalog: queries.catalog(),
 };

@@ -26,8 +26,12 @@ export const STEP_TABLES: Readonly<Record<VteStepKind, 'TestDataNumeric' | 'Test
 /** The compiled queries of one source (dialect + mapping). */
 export interface VteQueries {
   runBatch(params: ReadRunBatchParams): CompiledQuery;
+  /** Run headers by Index_GUID (dead-letter replay, gap checks), in keyset order. */
+  runsByGuid(indexGuids: readonly string[]): CompiledQuery;
   steps(kind: VteStepKind, indexGuids: readonly string[]): CompiledQuery;
   repairBatch(params: ReadRepairsParams): CompiledQuery;
+  /** Repairs by Repair_GUID (dead-letter replay), in keyset order. */
+  repairsByGuid(repairGuids: readonly string[]): CompiledQuery;
   repairActions(repairGuids: readonly string[]): CompiledQuery;
   catalog(): CompiledQuery;
 }
@@ -124,6 +128,26 @@ export function createVteQueries(db: VteKysely, dialect: VteDialect, mapping: Vt
     return q.orderBy(ts).orderBy(guid);
   }
 
+  /** RepairData `r` with its run (IndexData `i` + header joins) and failure code. */
+  function repairSelect(): AnySelect {
+    let q: AnySelect = db.selectFrom(table('RepairData', 'r'));
+    q = q.leftJoin(table('IndexData', 'i'), (j) => j.on(sql<SqlBool>`${col('i', 'IndexData', 'Index_GUID')} = ${col('r', 'RepairData', 'Index_GUID')}`));
+    q = withRunHeader(q);
+    const fc = joinOn(q, 'RepairFailureCodes', 'fc', 'RepairFailureCode_GUID', 'r', 'RepairData', 'RepairFailureCode_GUID');
+    q = fc.q;
+    const nul = sql`null`;
+    return q.select([
+      col('r', 'RepairData', 'Repair_GUID').as('repairGuid'),
+      col('r', 'RepairData', 'Index_GUID').as('repairIndexGuid'),
+      asText(col('r', 'RepairData', 'Timestamp')).as('repairTimestamp'),
+      col('r', 'RepairData', 'UserName').as('repairUserName'),
+      col('r', 'RepairData', 'Comment').as('repairComment'),
+      (fc.joined ? col('fc', 'RepairFailureCodes', 'FailureCode') : nul).as('failureCode'),
+      (fc.joined ? col('fc', 'RepairFailureCodes', 'FailureCategory') : nul).as('failureCategory'),
+      (fc.joined ? col('fc', 'RepairFailureCodes', 'Description') : nul).as('failureDescription'),
+    ]);
+  }
+
   return {
     runBatch(params) {
       const q = withRunHeader(db.selectFrom(table('IndexData', 'i')));
@@ -155,24 +179,21 @@ export function createVteQueries(db: VteKysely, dialect: VteDialect, mapping: Vt
         .compile();
     },
 
+    runsByGuid(indexGuids) {
+      const q = withRunHeader(db.selectFrom(table('IndexData', 'i')));
+      const ts = col('i', 'IndexData', 'Timestamp');
+      const g = col('i', 'IndexData', 'Index_GUID');
+      return q.where(inList(g, indexGuids)).orderBy(ts).orderBy(g).compile();
+    },
+
     repairBatch(params) {
-      let q: AnySelect = db.selectFrom(table('RepairData', 'r'));
-      q = q.leftJoin(table('IndexData', 'i'), (j) => j.on(sql<SqlBool>`${col('i', 'IndexData', 'Index_GUID')} = ${col('r', 'RepairData', 'Index_GUID')}`));
-      q = withRunHeader(q);
-      const fc = joinOn(q, 'RepairFailureCodes', 'fc', 'RepairFailureCode_GUID', 'r', 'RepairData', 'RepairFailureCode_GUID');
-      q = fc.q;
-      const nul = sql`null`;
-      q = q.select([
-        col('r', 'RepairData', 'Repair_GUID').as('repairGuid'),
-        col('r', 'RepairData', 'Index_GUID').as('repairIndexGuid'),
-        asText(col('r', 'RepairData', 'Timestamp')).as('repairTimestamp'),
-        col('r', 'RepairData', 'UserName').as('repairUserName'),
-        col('r', 'RepairData', 'Comment').as('repairComment'),
-        (fc.joined ? col('fc', 'RepairFailureCodes', 'FailureCode') : nul).as('failureCode'),
-        (fc.joined ? col('fc', 'RepairFailureCodes', 'FailureCategory') : nul).as('failureCategory'),
-        (fc.joined ? col('fc', 'RepairFailureCodes', 'Description') : nul).as('failureDescription'),
-      ]);
+      const q = repairSelect();
       return limit(keyset(q, col('r', 'RepairData', 'Timestamp'), col('r', 'RepairData', 'Repair_GUID'), params), params.limit).compile();
+    },
+
+    repairsByGuid(repairGuids) {
+      const g = col('r', 'RepairData', 'Repair_GUID');
+      return repairSelect().where(inList(g, repairGuids)).orderBy(col('r', 'RepairData', 'Timestamp')).orderBy(g).compile();
     },
 
     repairActions(repairGuids) {

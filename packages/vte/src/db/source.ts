@@ -5,6 +5,7 @@
  * - `readRunBatch`: up to `limit` run headers after a keyset position, in `(Timestamp, Index_GUID)` order: 1 query.
  * - `readSteps`: the steps of a whole batch: one query per step table and IN-list chunk.
  * - `readRepairs`: up to `limit` repairs after a keyset position, with their actions: 1 + chunks queries.
+ * - `readRuns` / `readRepairsByGuid`: given records by GUID (dead-letter replay): IN-list chunks.
  *
  * So the number of queries grows with batches, never with runs. Every query passes the read-only
  * guard before it is sent, and is counted (`stats()`) and reported to `onQuery`.
@@ -28,10 +29,14 @@ export interface VteSource {
   readonly mapping: VteMapping;
   /** Run headers after `params.after`, ordered by `(Timestamp, Index_GUID)`, at most `params.limit`. */
   readRunBatch(params: ReadRunBatchParams): Promise<VteRunHeader[]>;
+  /** Run headers by Index_GUID (any case), in keyset order; GUIDs not in IndexData are simply absent. */
+  readRuns(indexGuids: readonly string[]): Promise<VteRunHeader[]>;
   /** Steps of the given runs, by lower-case Index_GUID, each list in `TestStepNumber` order. */
   readSteps(indexGuids: readonly string[]): Promise<Map<string, VteStep[]>>;
   /** Repairs after `params.after`, ordered by `(RepairData.Timestamp, Repair_GUID)`, with their actions and runs. */
   readRepairs(params: ReadRepairsParams): Promise<VteRepair[]>;
+  /** Repairs by Repair_GUID (any case), with their actions and runs; GUIDs not in RepairData are absent. */
+  readRepairsByGuid(repairGuids: readonly string[]): Promise<VteRepair[]>;
   /** Compares the mapping with the catalog; every missing table/column with its config key. */
   introspect(): Promise<VteIntrospection>;
   /** Queries and rows so far. */
@@ -103,6 +108,16 @@ class KyselyVteSource implements VteSource {
     return rows.map((r) => toRunHeader(r));
   }
 
+  async readRuns(indexGuids: readonly string[]): Promise<VteRunHeader[]> {
+    const unique = [...new Set(indexGuids.map((g) => g.toLowerCase()))];
+    const out: VteRunHeader[] = [];
+    for (let i = 0; i < unique.length; i += this.#chunk) {
+      const rows = await this.#run('runs-by-guid', this.#queries.runsByGuid(unique.slice(i, i + this.#chunk)));
+      out.push(...rows.map((r) => toRunHeader(r)));
+    }
+    return out;
+  }
+
   async readSteps(indexGuids: readonly string[]): Promise<Map<string, VteStep[]>> {
     const out = new Map<string, VteStep[]>();
     const unique = [...new Set(indexGuids.map((g) => g.toLowerCase()))];
@@ -124,7 +139,20 @@ class KyselyVteSource implements VteSource {
 
   async readRepairs(params: ReadRepairsParams): Promise<VteRepair[]> {
     if (!this.#repairs) return [];
-    const rows = await this.#run('repairs', this.#queries.repairBatch(params));
+    return this.#withActions(await this.#run('repairs', this.#queries.repairBatch(params)));
+  }
+
+  async readRepairsByGuid(repairGuids: readonly string[]): Promise<VteRepair[]> {
+    if (!this.#repairs) return [];
+    const unique = [...new Set(repairGuids.map((g) => g.toLowerCase()))];
+    const out: VteRepair[] = [];
+    for (let i = 0; i < unique.length; i += this.#chunk) {
+      out.push(...(await this.#withActions(await this.#run('repairs-by-guid', this.#queries.repairsByGuid(unique.slice(i, i + this.#chunk))))));
+    }
+    return out;
+  }
+
+  async #withActions(rows: Record<string, unknown>[]): Promise<VteRepair[]> {
     const repairs: VteRepair[] = rows.map((r) => ({
       repairGuid: guid(r.repairGuid),
       indexGuid: guid(r.repairIndexGuid),
