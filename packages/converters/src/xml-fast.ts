@@ -231,6 +231,9 @@ export class FastXmlScanner {
     const skipping = this.skipAt >= 0;
     let count = 0;
     let selfClosing = false;
+    const seq = attributeOrder.get(name);
+    let p = 0;
+    let novel = false;
     for (;;) {
       let j = i;
       let c = buf.charCodeAt(j);
@@ -248,10 +251,36 @@ export class FastXmlScanner {
       }
       if (j >= len) return INCOMPLETE;
       if (j === i) return BAD; // no white space before an attribute
-      const ne = nameEnd(buf, j);
-      if (ne === j) return BAD;
-      if (ne >= len) return INCOMPLETE;
-      const attr = intern(buf, j, ne);
+      // Tags of one name mostly repeat their attribute names in one order: the next name of the
+      // last such tag is tried first (checked in place, then that it ends there), else the name
+      // is read and looked up as usual.
+      // (The next three names are tried: tags often leave an optional attribute out.)
+      let attr: string | undefined;
+      let ne = 0;
+      if (seq !== undefined) {
+        const last = Math.min(p + 3, seq.length);
+        for (let q = p; q < last; q++) {
+          const guess = seq[q]!;
+          ne = j + guess.length;
+          if (ne < len && sameAt(buf, j, guess) && !isNameChar(buf.charCodeAt(ne))) {
+            attr = guess;
+            p = q + 1;
+            break;
+          }
+        }
+      }
+      if (attr === undefined) {
+        ne = nameEnd(buf, j);
+        if (ne === j) return BAD;
+        if (ne >= len) return INCOMPLETE;
+        attr = intern(buf, j, ne);
+        // Guessed names are distinct (ever later names of a valid tag); a name read here may
+        // repeat any earlier one.
+        for (let d = 0; d < count; d++) if (names[d] === attr) return BAD; // duplicate attribute
+        const at = seq === undefined ? -1 : seq.indexOf(attr, p);
+        if (at >= 0) p = at + 1;
+        else if (seq === undefined || !seq.includes(attr)) novel = true;
+      }
       let k = ne;
       c = buf.charCodeAt(k);
       while (c === 32 || c === 10 || c === 13 || c === 9) c = buf.charCodeAt(++k);
@@ -274,7 +303,6 @@ export class FastXmlScanner {
         } else if (c === 60 /* < */) return BAD; // '<' in an attribute value
         close++;
       }
-      for (let d = 0; d < count; d++) if (names[d] === attr) return BAD; // duplicate attribute
       names[count] = attr;
       i = close + 1;
       if (skipping) {
@@ -284,6 +312,13 @@ export class FastXmlScanner {
       let value = buf.slice(k + 1, close);
       if (!plain) value = value.replace(ATTRIBUTE_NORMALISE, (_all, e: string | undefined) => (e ? ENTITIES[e]! : ' '));
       values[count++] = value;
+    }
+    if (novel) {
+      // This tag's names in order, then those of the last order it left out.
+      const order = names.slice(0, count);
+      if (seq !== undefined) for (const n of seq) if (!order.includes(n)) order.push(n);
+      if (attributeOrder.size >= MAX_ORDERS) attributeOrder.clear();
+      attributeOrder.set(name, order);
     }
     if (skipping) {
       if (!selfClosing) this.open.push(name);
@@ -340,6 +375,19 @@ function intern(buf: string, from: number, to: number): string {
   nameCache[slot + 1] = nameCache[slot];
   nameCache[slot] = name;
   return name;
+}
+
+/**
+ * Per element name (shared by all scanners, like the names): the attribute names its start
+ * tags were last seen with, in order, each once (the names of the last tag that brought a new
+ * one, then the earlier ones it left out). Bounded: a file of ever-new names starts it afresh.
+ */
+const attributeOrder = new Map<string, string[]>();
+const MAX_ORDERS = 4096;
+
+/** True for the characters {@link nameEnd} reads on after a name's first one. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45;
 }
 
 /** True when `buf` holds `name` at `at` (what follows is the caller's to check). */

@@ -11,6 +11,7 @@
  * ({@link skipFirst}). What is accepted, and every error with its message and position, is then
  * saxes' and the reader's, exactly as without the fast pass.
  */
+import { isUtf8 } from 'node:buffer';
 import type { InputFile } from './input.js';
 import { FastXmlScanner, type FastXmlHandler } from './xml-fast.js';
 
@@ -70,4 +71,40 @@ export async function* skipFirst<T>(items: AsyncIterable<T>, skip: number): Asyn
     if (left > 0) left--;
     else yield item;
   }
+}
+
+/** The part of TextDecoder the readers use (the DOM lib is not loaded). */
+export interface StreamingDecoder {
+  readonly encoding: string;
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+const STREAM = { stream: true };
+
+/**
+ * The `decode` argument of {@link fastPass} for a fresh `decoder` of this pass only: what the
+ * decoder would return, chunk by chunk. For UTF-8 (the usual case) a chunk that is whole, valid
+ * UTF-8 is decoded by Buffer (several times as fast as a fatal TextDecoder); the first chunk
+ * that is not (a character cut by the chunk boundary, or invalid bytes) goes to a TextDecoder,
+ * which then decodes the rest (it may hold part of a character). A BOM is dropped at the start
+ * only, as the decoder does; invalid bytes throw, as the decoder does.
+ */
+export function fastDecode(decoder: StreamingDecoder): (chunk: Uint8Array | undefined) => string {
+  if (decoder.encoding !== 'utf-8') return (chunk) => (chunk ? decoder.decode(chunk, STREAM) : decoder.decode());
+  let started = false;
+  let slow: StreamingDecoder | undefined;
+  return (chunk) => {
+    if (slow) return chunk ? slow.decode(chunk, STREAM) : slow.decode();
+    if (!chunk) return '';
+    if (isUtf8(chunk)) {
+      const bom = !started && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      started = true;
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8', bom ? 3 : 0);
+    }
+    // From here on the decoder (it keeps what a cut character left over); past the start, a
+    // BOM is a character like any other.
+    slow = started ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : decoder;
+    started = true;
+    return slow.decode(chunk, STREAM);
+  };
 }

@@ -10,18 +10,37 @@
  * elements; the chart series data are little-endian float64 pairs (x, y), base64-encoded.
  */
 import { ConversionError } from '../errors.js';
-import { FORMAT, type XNode } from './xml-stream.js';
+import { attr, FORMAT, type XNode } from './xml-stream.js';
+
+/** The attributes of `node` without those named `a` and `b`, in file order. */
+function attrsWithout(node: XNode, a: string, b?: string): { keys: string[]; vals: string[] } {
+  const keys: string[] = [];
+  const vals: string[] = [];
+  for (let i = 0; i < node.keys.length; i++) {
+    const k = node.keys[i]!;
+    if (k === a || k === b) continue;
+    keys.push(k);
+    vals.push(node.vals[i]!);
+  }
+  return { keys, vals };
+}
+
+/** An element made here (no namespace). */
+function made(name: string, keys: string[], vals: string[], children: XNode[], text: string, line: number): XNode {
+  return { name, ns: '', keys, vals, children, text, line };
+}
 
 /** Elements of a flat report that belong to a step (named by their `StepID`). */
 const STEP_DATA = new Set(['SequenceCall', 'NumericLimit', 'PassFail', 'StringValue', 'MessagePopup', 'Callexe', 'CallExe', 'Chart', 'AdditionalResults', 'Attachment']);
 
 /** True when the report uses the flat layout (step data beside the steps, steps with `StepID`). */
 export function isFlatReport(report: XNode): boolean {
-  return report.children.some((c) => STEP_DATA.has(c.name) || (c.name === 'Step' && c.attrs.StepID !== undefined));
+  return report.children.some((c) => STEP_DATA.has(c.name) || (c.name === 'Step' && attr(c, 'StepID') !== undefined));
 }
 
 function attrOrChild(node: XNode, name: string): string | undefined {
-  if (node.attrs[name] !== undefined) return node.attrs[name];
+  const v = attr(node, name);
+  if (v !== undefined) return v;
   const child = node.children.find((c) => c.name === name);
   return child ? child.text : undefined;
 }
@@ -29,30 +48,38 @@ function attrOrChild(node: XNode, name: string): string | undefined {
 /** Chart rows of one step: header + series, or an attachment pair → nested `Chart` / `Attachment`. */
 function chartNodes(rows: XNode[], file: string, where: string, warn: (m: string, line: number) => void): XNode[] {
   const out: XNode[] = [];
-  const sorted = [...rows].sort((a, b) => Number(a.attrs.idx ?? 0) - Number(b.attrs.idx ?? 0));
-  const isAttachment = sorted.some((r) => (r.attrs.ChartType ?? '').toUpperCase() === 'ATTACHMENT' || (r.attrs.DataType ?? '').toUpperCase() === 'ATTACHMENT');
+  const sorted = [...rows].sort((a, b) => Number(attr(a, 'idx') ?? 0) - Number(attr(b, 'idx') ?? 0));
+  const isAttachment = sorted.some((r) => (attr(r, 'ChartType') ?? '').toUpperCase() === 'ATTACHMENT' || (attr(r, 'DataType') ?? '').toUpperCase() === 'ATTACHMENT');
   if (isAttachment) {
-    const head = sorted.find((r) => (r.attrs.ChartType ?? '').toUpperCase() === 'ATTACHMENT');
-    const body = sorted.find((r) => (r.attrs.DataType ?? '').toUpperCase() === 'ATTACHMENT');
-    const attrs: Record<string, string> = {};
-    if (head?.attrs.Label !== undefined) attrs.Name = head.attrs.Label;
-    if (body?.attrs.PlotName !== undefined) attrs.ContentType = body.attrs.PlotName;
-    out.push({ name: 'Attachment', ns: '', attrs, children: [], text: body ? (attrOrChild(body, 'Data') ?? body.text) : '', line: (head ?? sorted[0])!.line });
+    const head = sorted.find((r) => (attr(r, 'ChartType') ?? '').toUpperCase() === 'ATTACHMENT');
+    const body = sorted.find((r) => (attr(r, 'DataType') ?? '').toUpperCase() === 'ATTACHMENT');
+    const keys: string[] = [];
+    const vals: string[] = [];
+    const label = head ? attr(head, 'Label') : undefined;
+    if (label !== undefined) keys.push('Name'), vals.push(label);
+    const plotName = body ? attr(body, 'PlotName') : undefined;
+    if (plotName !== undefined) keys.push('ContentType'), vals.push(plotName);
+    out.push(made('Attachment', keys, vals, [], body ? (attrOrChild(body, 'Data') ?? body.text) : '', (head ?? sorted[0])!.line));
     return out;
   }
-  const head = sorted.find((r) => r.attrs.PlotName === undefined && r.attrs.DataType === undefined) ?? sorted[0]!;
-  const chart: XNode = { name: 'Chart', ns: '', attrs: {}, children: [], text: '', line: head.line };
-  for (const k of ['ChartType', 'Label', 'XLabel', 'XUnit', 'YLabel', 'YUnit']) if (head.attrs[k] !== undefined) chart.attrs[k] = head.attrs[k]!;
+  const head = sorted.find((r) => attr(r, 'PlotName') === undefined && attr(r, 'DataType') === undefined) ?? sorted[0]!;
+  const chart = made('Chart', [], [], [], '', head.line);
+  for (const k of ['ChartType', 'Label', 'XLabel', 'XUnit', 'YLabel', 'YUnit']) {
+    const v = attr(head, k);
+    if (v !== undefined) chart.keys.push(k), chart.vals.push(v);
+  }
   for (const row of sorted) {
     if (row === head) continue;
-    const series: XNode = { name: 'Series', ns: '', attrs: {}, children: [], text: '', line: row.line };
-    if (row.attrs.PlotName !== undefined) series.attrs.Name = row.attrs.PlotName;
-    if (row.attrs.DataType !== undefined) series.attrs.DataType = row.attrs.DataType;
+    const series = made('Series', [], [], [], '', row.line);
+    const plotName = attr(row, 'PlotName');
+    if (plotName !== undefined) series.keys.push('Name'), series.vals.push(plotName);
+    const dataType = attr(row, 'DataType');
+    if (dataType !== undefined) series.keys.push('DataType'), series.vals.push(dataType);
     const data = (attrOrChild(row, 'Data') ?? row.text).replace(/\s+/g, '');
-    const { x, y } = decodeSeries(data, file, `${where}/Chart[idx=${row.attrs.idx ?? '?'}]`, row.line);
-    if (y.length === 0) warn(`${where}: chart series "${row.attrs.PlotName ?? ''}" has no data`, row.line);
-    series.children.push({ name: 'ydata', ns: '', attrs: {}, children: [], text: y.join(';'), line: row.line });
-    series.children.push({ name: 'xdata', ns: '', attrs: {}, children: [], text: x.join(';'), line: row.line });
+    const { x, y } = decodeSeries(data, file, `${where}/Chart[idx=${attr(row, 'idx') ?? '?'}]`, row.line);
+    if (y.length === 0) warn(`${where}: chart series "${plotName ?? ''}" has no data`, row.line);
+    series.children.push(made('ydata', [], [], [], y.join(';'), row.line));
+    series.children.push(made('xdata', [], [], [], x.join(';'), row.line));
     chart.children.push(series);
   }
   out.push(chart);
@@ -95,11 +122,16 @@ export function nestFlatReport(report: XNode, file: string, where: string, warn:
   };
   for (const child of report.children) {
     if (child.name === 'Step') {
-      const id = child.attrs.StepID?.trim();
+      const id = attr(child, 'StepID')?.trim();
       if (id === undefined || id === '') fail(child, 'a Step in a flat (WRML) report needs a StepID');
       if (steps.has(id!)) fail(child, `StepID ${id} is used twice`);
-      const { StepID: _id, ParentStepID: parentId, ...rest } = child.attrs;
-      const step: XNode = { ...child, attrs: { Id: id!, ...rest }, children: [...child.children] };
+      const parentId = attr(child, 'ParentStepID');
+      // `Id` first, then the other attributes in file order (an `Id` of its own keeps its value).
+      const rest = attrsWithout(child, 'StepID', 'ParentStepID');
+      const own = rest.keys.indexOf('Id');
+      const ownId = own >= 0 ? rest.vals[own]! : id!;
+      if (own >= 0) rest.keys.splice(own, 1), rest.vals.splice(own, 1);
+      const step: XNode = { ...child, keys: ['Id', ...rest.keys], vals: [ownId, ...rest.vals], children: [...child.children] };
       steps.set(id!, step);
       const parent = parentId?.trim();
       if (parent === undefined || parent === '' || parent === '-1') out.children.push(step);
@@ -108,19 +140,19 @@ export function nestFlatReport(report: XNode, file: string, where: string, warn:
         p.children.push(step);
       }
     } else if (STEP_DATA.has(child.name)) {
-      const id = child.attrs.StepID?.trim() ?? '';
+      const id = attr(child, 'StepID')?.trim() ?? '';
       const step = steps.get(id) ?? fail(child, `StepID ${id || '(none)'} names no earlier Step`);
-      const { StepID: _id, ...rest } = child.attrs;
+      const rest = attrsWithout(child, 'StepID');
       if (child.name === 'Chart') {
         const list = charts.get(id) ?? [];
         if (list.length === 0) {
           charts.set(id, list);
           // A placeholder keeps the chart where its first row was.
-          step.children.push({ name: '#chart', ns: '', attrs: { StepID: id }, children: [], text: '', line: child.line });
+          step.children.push(made('#chart', ['StepID'], [id], [], '', child.line));
         }
-        list.push({ ...child, attrs: rest });
+        list.push({ ...child, keys: rest.keys, vals: rest.vals });
       } else {
-        step.children.push({ ...child, attrs: rest });
+        step.children.push({ ...child, keys: rest.keys, vals: rest.vals });
       }
     } else {
       out.children.push(child);
@@ -129,7 +161,7 @@ export function nestFlatReport(report: XNode, file: string, where: string, warn:
   for (const step of steps.values()) {
     const i = step.children.findIndex((c) => c.name === '#chart');
     if (i < 0) continue;
-    const id = step.children[i]!.attrs.StepID!;
+    const id = attr(step.children[i]!, 'StepID')!;
     step.children.splice(i, 1, ...chartNodes(charts.get(id)!, file, `${where}/Step[Id=${id}]`, warn));
   }
   return out;

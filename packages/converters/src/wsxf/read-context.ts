@@ -6,7 +6,7 @@
 import { ConversionError, type ConversionErrorCode } from '../errors.js';
 import type { ConvertContext } from '../types.js';
 import { parseWatsBool, parseWatsInt, parseWatsNumber, statusLetter, STATUS_WORDS } from './shared.js';
-import { FORMAT, type XNode } from './xml-stream.js';
+import { attr, FORMAT, type XNode } from './xml-stream.js';
 import type { StepStatus } from '@tswats/sdk';
 
 /**
@@ -56,14 +56,19 @@ export class ReadContext {
     this.ctx.warn(message, { line: node?.line, element });
   }
 
-  /** Warns once per report about each attribute of `node` that `known` does not list. */
+  /**
+   * Warns once per report about each attribute of `node` that `known` does not list. `known`
+   * is a constant list (the caller's module holds it): nothing is built per call.
+   */
   unmapped(node: XNode, element: string, known: readonly string[]): void {
-    const attrs = node.attrs;
-    const silent = Object.hasOwn(SILENT, node.name) ? SILENT[node.name] : undefined;
-    for (const k in attrs) {
+    const keys = node.keys;
+    let silent: readonly string[] | undefined | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       if (known.includes(k) || SILENT_ANY.includes(k)) continue;
+      if (silent === null) silent = Object.hasOwn(SILENT, node.name) ? SILENT[node.name] : undefined;
       if (silent !== undefined && silent.includes(k)) continue;
-      const v = attrs[k]!;
+      const v = node.vals[i]!;
       if (k === 'Typedef' && v === '') continue;
       if (k === 'module_time' && (v.trim() === '' || Number(v) === 0)) continue;
       const key = `${node.name}@${k}`;
@@ -82,23 +87,26 @@ export class ReadContext {
   }
 
   /** The attribute as written (empty strings kept), undefined when absent. */
-  str(node: XNode, ...names: string[]): string | undefined {
-    const attrs = node.attrs;
-    for (const n of names) {
-      const v = attrs[n];
-      if (v !== undefined) return v;
-    }
-    return undefined;
+  str(node: XNode, name: string): string | undefined {
+    return attr(node, name);
+  }
+
+  /** The first of two attributes that is present, as written. */
+  str2(node: XNode, name: string, other: string): string | undefined {
+    const v = attr(node, name);
+    return v !== undefined ? v : attr(node, other);
   }
 
   /** A non-empty attribute (trimmed), or undefined. */
-  text(node: XNode, ...names: string[]): string | undefined {
-    const v = this.str(node, ...names)?.trim();
-    return v ? v : undefined;
+  text(node: XNode, name: string): string | undefined {
+    const v = attr(node, name);
+    if (v === undefined) return undefined;
+    const t = v.trim();
+    return t ? t : undefined;
   }
 
   num(node: XNode, name: string, element: string): number | undefined {
-    const raw = node.attrs[name];
+    const raw = attr(node, name);
     const v = parseWatsNumber(raw);
     if (v === null) this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' is not a number`);
     if (typeof v === 'string') this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' must be a finite number`);
@@ -107,40 +115,52 @@ export class ReadContext {
 
   /** A double: number, or the WSJF strings `NaN` / `Infinity` / `-Infinity`. */
   double(node: XNode, name: string, element: string): number | string | undefined {
-    const raw = node.attrs[name];
+    const raw = attr(node, name);
     const v = parseWatsNumber(raw);
     if (v === null) this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' is not a number`);
     return v;
   }
 
   int(node: XNode, name: string, element: string): number | undefined {
-    const raw = node.attrs[name];
+    const raw = attr(node, name);
     const v = parseWatsInt(raw);
     if (v === null) this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' is not an integer`);
     return v;
   }
 
   bool(node: XNode, name: string, element: string): boolean | undefined {
-    const raw = node.attrs[name];
+    const raw = attr(node, name);
     const v = parseWatsBool(raw);
     if (v === null) this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' is not a boolean (0/1/true/false)`);
     return v;
   }
 
   status(node: XNode, name: string, element: string): StepStatus | undefined {
-    const raw = node.attrs[name];
+    const raw = attr(node, name);
     const v = statusLetter(raw);
     if (v === null) this.error('CONVERT_ERR_VALUE', node, element, `${name} '${raw}' is not one of ${STATUS_WORDS}`);
     return v;
   }
 
-  /** The first child element with one of the names. */
-  child(node: XNode, ...names: string[]): XNode | undefined {
-    return node.children.find((c) => names.includes(c.name));
+  /** The first child element with the name (or, given a second name, with either). */
+  child(node: XNode, name: string, other?: string): XNode | undefined {
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      if (c.name === name || (other !== undefined && c.name === other)) return c;
+    }
+    return undefined;
   }
 
-  children(node: XNode, ...names: string[]): XNode[] {
-    return node.children.filter((c) => names.includes(c.name));
+  /** The child elements with the name (or, given a second name, with either), in file order. */
+  children(node: XNode, name: string, other?: string): XNode[] {
+    const out: XNode[] = [];
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      if (c.name === name || (other !== undefined && c.name === other)) out.push(c);
+    }
+    return out;
   }
 
   /** An attribute, or the text of a child element of that name (WSXF writes `Comment` both ways). */

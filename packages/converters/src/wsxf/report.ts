@@ -8,7 +8,7 @@ import { ReadContext } from './read-context.js';
 import { formatWithOffset, parseLocalTimestamp } from '../time.js';
 import { canonicalGuid, isGuidText, processCodeByName, startFromParts, statusLetter, STATUS_WORDS } from './shared.js';
 import { readStep, readTimestampIn, StepIds } from './steps.js';
-import type { XNode } from './xml-stream.js';
+import { attr, type XNode } from './xml-stream.js';
 import type { ConvertContext } from '../types.js';
 
 type Json = Record<string, unknown>;
@@ -248,7 +248,7 @@ export function readReport(ctx: ConvertContext, file: string, raw: XNode, index:
   }
 
   const typeWord = rc.text(el, 'type')?.toUpperCase();
-  if (typeWord !== 'UUT' && typeWord !== 'UUR') rc.error(typeWord ? 'CONVERT_ERR_VALUE' : 'CONVERT_ERR_MISSING_FIELD', el, path, `type '${el.attrs.type ?? ''}' is not UUT or UUR`);
+  if (typeWord !== 'UUT' && typeWord !== 'UUR') rc.error(typeWord ? 'CONVERT_ERR_VALUE' : 'CONVERT_ERR_MISSING_FIELD', el, path, `type '${attr(el, 'type') ?? ''}' is not UUT or UUR`);
   const isUut = typeWord === 'UUT';
   const idText = rc.text(el, 'ID');
   if (idText && !isGuidText(idText)) rc.error('CONVERT_ERR_VALUE', el, path, `ID '${idText}' is not a GUID`);

@@ -16,6 +16,21 @@ const STATUS_BY_WORD: Readonly<Record<string, StepStatus>> = {
 /** `Passed` → `P`; undefined for an empty text; null when the word is not a status. */
 export function statusLetter(text: string | undefined): StepStatus | undefined | null {
   if (text === undefined) return undefined;
+  // The words as WATS writes them, without trimming and lower-casing first.
+  switch (text) {
+    case 'Passed':
+      return 'P';
+    case 'Failed':
+      return 'F';
+    case 'Done':
+      return 'D';
+    case 'Skipped':
+      return 'S';
+    case 'Error':
+      return 'E';
+    case 'Terminated':
+      return 'T';
+  }
   const t = text.trim();
   if (t === '') return undefined;
   return STATUS_BY_WORD[t.toLowerCase()] ?? null;

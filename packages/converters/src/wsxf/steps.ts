@@ -7,8 +7,8 @@ import {
   COMP_OPS, evaluateNumeric, evaluateString, MULTI_STEP_TYPES, normalizeCompOp, raiseStatus, type CompOp, type StepStatus,
 } from '@tswats/sdk';
 import type { ReadContext } from './read-context.js';
-import { readTimestamp } from './shared.js';
-import type { XNode } from './xml-stream.js';
+import { parseWatsInt, readTimestamp } from './shared.js';
+import { attr, type XNode } from './xml-stream.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,6 +21,17 @@ const STEP_ATTRS = [
   'StepCausedSequenceFailure', 'Start', 'StepErrorCode', 'ErrorCode', 'StepErrorCodeFormat', 'StepErrorMessage',
   'ErrorMessage', 'ReportText',
 ];
+const NUMERIC_ATTRS = ['Name', 'NumericValue', 'NumericValueFormat', 'LowLimit', 'LowLimitFormat', 'HighLimit', 'HighLimitFormat', 'Units', 'CompOperator', 'Status'];
+const STRING_ATTRS = ['Name', 'StringValue', 'StringLimit', 'CompOperator', 'Status'];
+const BOOLEAN_ATTRS = ['Name', 'Status'];
+const CHART_ATTRS = ['ChartType', 'Label', 'XLabel', 'XUnit', 'YLabel', 'YUnit'];
+const SERIES_ATTRS = ['Name', 'DataType'];
+const ATTACHMENT_ATTRS = ['Name', 'ContentType'];
+const LOOP_ATTRS = ['index', 'num', 'ending_index', 'passed', 'failed'];
+const SEQUENCE_CALL_ATTRS = ['Name', 'Version', 'Filepath'];
+const POPUP_ATTRS = ['Response', 'Button'];
+const EXE_ATTRS = ['ExitCode'];
+
 const STEP_CHILDREN = new Set([
   'Step', 'ReportText', 'Loop', 'SequenceCall', 'NumericLimit', 'PassFail', 'StringValue', 'MessagePopup', 'Callexe',
   'CallExe', 'Chart', 'Attachment',
@@ -55,8 +66,17 @@ function defined(entries: Json): Json {
   return out;
 }
 
-function worst(statuses: readonly StepStatus[]): StepStatus {
-  return statuses.reduce<StepStatus>((w, s) => (SEVERITY[s] > SEVERITY[w] ? s : w), 'P');
+/** The more severe of two statuses (the first when they weigh the same), as a fold from 'P'. */
+function worse(w: StepStatus, s: StepStatus): StepStatus {
+  return SEVERITY[s] > SEVERITY[w] ? s : w;
+}
+
+/** `Main`/`Setup`/`Cleanup` (any case) and their letters; undefined for anything else. */
+function groupOf(raw: string): 'S' | 'M' | 'C' | undefined {
+  if (raw === 'Main') return 'M';
+  if (raw === 'Setup') return 'S';
+  if (raw === 'Cleanup') return 'C';
+  return GROUPS[raw.toLowerCase()];
 }
 
 /** The comparison operator as written when WATS knows it (`Log` stays `Log`), `LOG` when absent. */
@@ -70,7 +90,7 @@ function compOpOf(rc: ReadContext, m: XNode, where: string, kind: 'numeric' | 's
 }
 
 function numericMeas(rc: ReadContext, m: XNode, where: string): Json {
-  rc.unmapped(m, where, ['Name', 'NumericValue', 'NumericValueFormat', 'LowLimit', 'LowLimitFormat', 'HighLimit', 'HighLimitFormat', 'Units', 'CompOperator', 'Status']);
+  rc.unmapped(m, where, NUMERIC_ATTRS);
   const value = rc.double(m, 'NumericValue', where);
   if (value === undefined) rc.error('CONVERT_ERR_MISSING_FIELD', m, where, 'NumericValue is required');
   const { written, op } = compOpOf(rc, m, where, 'numeric');
@@ -107,14 +127,26 @@ function numericMeas(rc: ReadContext, m: XNode, where: string): Json {
     status = evaluateNumeric(op, value, low, high);
     rc.warn(`Status missing: ${status === 'P' ? 'Passed' : 'Failed'}, computed from the limits`, m, where);
   }
-  return defined({
-    name: rc.str(m, 'Name'), value, unit: rc.str(m, 'Units'), compOp: written, lowLimit: low, highLimit: high, status,
-    valueFormat: rc.str(m, 'NumericValueFormat'), lowLimitFormat: lowFormat, highLimitFormat: highFormat,
-  });
+  // Only defined entries, in this order (as `defined` would keep them).
+  const out: Json = {};
+  const name = rc.str(m, 'Name');
+  if (name !== undefined) out.name = name;
+  out.value = value;
+  const unit = rc.str(m, 'Units');
+  if (unit !== undefined) out.unit = unit;
+  out.compOp = written;
+  if (low !== undefined) out.lowLimit = low;
+  if (high !== undefined) out.highLimit = high;
+  out.status = status;
+  const valueFormat = rc.str(m, 'NumericValueFormat');
+  if (valueFormat !== undefined) out.valueFormat = valueFormat;
+  if (lowFormat !== undefined) out.lowLimitFormat = lowFormat;
+  if (highFormat !== undefined) out.highLimitFormat = highFormat;
+  return out;
 }
 
 function stringMeas(rc: ReadContext, m: XNode, where: string): Json {
-  rc.unmapped(m, where, ['Name', 'StringValue', 'StringLimit', 'CompOperator', 'Status']);
+  rc.unmapped(m, where, STRING_ATTRS);
   const { written, op } = compOpOf(rc, m, where, 'string');
   const value = rc.str(m, 'StringValue') ?? m.text;
   const limit = rc.str(m, 'StringLimit');
@@ -124,17 +156,25 @@ function stringMeas(rc: ReadContext, m: XNode, where: string): Json {
     status = evaluateString(op, value, limit);
     rc.warn(`Status missing: ${status === 'P' ? 'Passed' : 'Failed'}, computed from the limit`, m, where);
   }
-  return defined({ name: rc.str(m, 'Name'), value, compOp: written, limit, status });
+  const out: Json = {};
+  const name = rc.str(m, 'Name');
+  if (name !== undefined) out.name = name;
+  out.value = value;
+  out.compOp = written;
+  if (limit !== undefined) out.limit = limit;
+  out.status = status;
+  return out;
 }
 
 function booleanMeas(rc: ReadContext, m: XNode, where: string, stepStatus: StepStatus | undefined): Json {
-  rc.unmapped(m, where, ['Name', 'Status']);
+  rc.unmapped(m, where, BOOLEAN_ATTRS);
   let status = rc.status(m, 'Status', where);
   if (status === undefined) {
     status = stepStatus === 'F' ? 'F' : 'P';
     rc.warn(`Status missing: taken as ${status === 'P' ? 'Passed' : 'Failed'} from the step`, m, where);
   }
-  return defined({ name: rc.str(m, 'Name'), status });
+  const name = rc.str(m, 'Name');
+  return name !== undefined ? { name, status } : { status };
 }
 
 /** Names are required and unique in multi steps: missing ones are made up, repeats numbered. */
@@ -161,7 +201,7 @@ function nameMeasurements(rc: ReadContext, list: Json[], nodes: XNode[], element
 }
 
 function chart(rc: ReadContext, c: XNode, where: string): Json {
-  rc.unmapped(c, where, ['ChartType', 'Label', 'XLabel', 'XUnit', 'YLabel', 'YUnit']);
+  rc.unmapped(c, where, CHART_ATTRS);
   const raw = rc.text(c, 'ChartType');
   let chartType = raw ? CHART_TYPES[raw.toLowerCase()] : 'Line';
   if (!chartType) {
@@ -170,7 +210,7 @@ function chart(rc: ReadContext, c: XNode, where: string): Json {
   }
   const series = rc.children(c, 'Series').map((s, i) => {
     const here = `${where}/Series[${i}]`;
-    rc.unmapped(s, here, ['Name', 'DataType']);
+    rc.unmapped(s, here, SERIES_ATTRS);
     const ydata = rc.child(s, 'ydata', 'YData')?.text.trim();
     if (!ydata) rc.error('CONVERT_ERR_MISSING_FIELD', s, here, 'ydata is required');
     const xdata = rc.child(s, 'xdata', 'XData')?.text.trim();
@@ -183,7 +223,7 @@ function chart(rc: ReadContext, c: XNode, where: string): Json {
 }
 
 function attachment(rc: ReadContext, a: XNode, where: string): Json {
-  rc.unmapped(a, where, ['Name', 'ContentType']);
+  rc.unmapped(a, where, ATTACHMENT_ATTRS);
   const name = rc.str(a, 'Name');
   if (!name) rc.error('CONVERT_ERR_MISSING_FIELD', a, where, 'Name is required');
   let contentType = rc.text(a, 'ContentType');
@@ -205,7 +245,7 @@ function inferredType(rc: ReadContext, el: XNode): string {
   if (rc.child(el, 'Chart')) return 'WATS_XYGMNLT';
   if (rc.child(el, 'Attachment')) return 'WATS_AttachFile';
   if (rc.child(el, 'SequenceCall')) return 'SequenceCall';
-  const multi = (name: string) => count(name) > 1 || rc.child(el, name)?.attrs.Name !== undefined;
+  const multi = (name: string) => count(name) > 1 || (() => { const c = rc.child(el, name); return c !== undefined && attr(c, 'Name') !== undefined; })();
   if (count('NumericLimit') > 0) return multi('NumericLimit') ? 'ET_MNLT' : 'ET_NLT';
   if (count('StringValue') > 0) return multi('StringValue') ? 'ET_MSVT' : 'ET_SVT';
   if (count('PassFail') > 0) return multi('PassFail') ? 'ET_MPFT' : 'ET_PFT';
@@ -216,10 +256,77 @@ function inferredType(rc: ReadContext, el: XNode): string {
 
 /** One `Step` element (and its sub steps) as a WSJF step. */
 export function readStep(rc: ReadContext, el: XNode, path: string, ids: StepIds): Json {
-  const idAttr = rc.int(el, 'Id', path);
-  const here = idAttr !== undefined ? `${rc.reportPath}/Step[Id=${idAttr}]` : path;
+  return readStepAt(rc, el, path, -1, ids);
+}
+
+/** The element path of a step without an `Id`: `path`, or its `index`-th sub step. */
+function stepPath(path: string, index: number): string {
+  return index < 0 ? path : `${path}/Step[${index}]`;
+}
+
+/**
+ * One step, `index` the step's place among the sub steps of the step at `path` (-1: the step at
+ * `path` itself). Its own path is only spelled out when a message needs it.
+ */
+function readStepAt(rc: ReadContext, el: XNode, path: string, index: number, ids: StepIds): Json {
+  let idAttr = parseWatsInt(attr(el, 'Id'));
+  if (idAttr === null) idAttr = rc.int(el, 'Id', stepPath(path, index)); // throws: not an integer
+  const here = idAttr !== undefined ? `${rc.reportPath}/Step[Id=${idAttr}]` : stepPath(path, index);
   rc.unmapped(el, here, STEP_ATTRS);
-  for (const c of el.children) if (!STEP_CHILDREN.has(c.name)) rc.unmappedChild(c, here, c.name === 'AdditionalResults' ? 'has no defined WSJF mapping (free XML)' : undefined);
+  // The children by kind, in one pass (file order kept within each kind).
+  let reportTextEl: XNode | undefined;
+  let loopEl: XNode | undefined;
+  let seqCalls: XNode[] | undefined;
+  let numerics: XNode[] | undefined;
+  let bools: XNode[] | undefined;
+  let strings: XNode[] | undefined;
+  let popups: XNode[] | undefined;
+  let exes: XNode[] | undefined;
+  let charts: XNode[] | undefined;
+  let attachments: XNode[] | undefined;
+  let subs: XNode[] | undefined;
+  const elChildren = el.children;
+  for (let i = 0; i < elChildren.length; i++) {
+    const c = elChildren[i]!;
+    switch (c.name) {
+      case 'Step':
+        (subs ??= []).push(c);
+        break;
+      case 'NumericLimit':
+        (numerics ??= []).push(c);
+        break;
+      case 'SequenceCall':
+        (seqCalls ??= []).push(c);
+        break;
+      case 'PassFail':
+        (bools ??= []).push(c);
+        break;
+      case 'StringValue':
+        (strings ??= []).push(c);
+        break;
+      case 'ReportText':
+        reportTextEl ??= c;
+        break;
+      case 'Loop':
+        loopEl ??= c;
+        break;
+      case 'MessagePopup':
+        (popups ??= []).push(c);
+        break;
+      case 'Callexe':
+      case 'CallExe':
+        (exes ??= []).push(c);
+        break;
+      case 'Chart':
+        (charts ??= []).push(c);
+        break;
+      case 'Attachment':
+        (attachments ??= []).push(c);
+        break;
+      default: // not in STEP_CHILDREN
+        rc.unmappedChild(c, here, c.name === 'AdditionalResults' ? 'has no defined WSJF mapping (free XML)' : undefined);
+    }
+  }
 
   let stepType = rc.text(el, 'StepType');
   // The type is kept as written: WATS itself stores ET_SVT steps with several measurements.
@@ -228,7 +335,7 @@ export function readStep(rc: ReadContext, el: XNode, path: string, ids: StepIds)
     rc.warn(`StepType missing: ${stepType}, from the step's content`, el, here);
   }
   const groupRaw = rc.text(el, 'Group');
-  const group = groupRaw === undefined ? 'M' : GROUPS[groupRaw.toLowerCase()];
+  const group = groupRaw === undefined ? 'M' : groupOf(groupRaw);
   if (!group) rc.error('CONVERT_ERR_VALUE', el, here, `Group '${groupRaw}' is not Main, Setup or Cleanup`);
   let name = rc.str(el, 'Name');
   if (name === undefined) {
@@ -238,96 +345,104 @@ export function readStep(rc: ReadContext, el: XNode, path: string, ids: StepIds)
   const fileStatus = rc.status(el, 'Status', here);
   const id = ids.take(idAttr, rc, el, here);
   const start = rc.text(el, 'Start');
-  const step: Json = defined({
-    id,
-    group,
-    stepType,
-    name,
-    status: fileStatus ?? 'P',
-    totTime: rc.num(el, 'total_time', here),
-    totTimeFormat: rc.str(el, 'total_timeFormat'),
-    start: start ? readStepStart(rc, el, here, start) : undefined,
-    causedUUTFailure: rc.bool(el, 'StepCausedUUTFailure', here),
-    causedSeqFailure: rc.bool(el, 'StepCausedSequenceFailure', here),
-    tsGuid: rc.text(el, 'TSGuid'),
-    errorCode: rc.int(el, el.attrs.StepErrorCode !== undefined ? 'StepErrorCode' : 'ErrorCode', here),
-    errorCodeFormat: rc.str(el, 'StepErrorCodeFormat'),
-    errorMessage: rc.str(el, 'StepErrorMessage', 'ErrorMessage'),
-  });
-  if (step.causedUUTFailure === true) ids.causedFailure ??= id;
-  const reportText = rc.attrOrChildText(el, 'ReportText');
+  // Only defined entries, in this order (as `defined` would keep them); values read in this order.
+  const step: Json = { id, group, stepType, name, status: fileStatus ?? 'P' };
+  const totTime = rc.num(el, 'total_time', here);
+  if (totTime !== undefined) step.totTime = totTime;
+  const totTimeFormat = rc.str(el, 'total_timeFormat');
+  if (totTimeFormat !== undefined) step.totTimeFormat = totTimeFormat;
+  if (start) step.start = readStepStart(rc, el, here, start);
+  const causedUUTFailure = rc.bool(el, 'StepCausedUUTFailure', here);
+  if (causedUUTFailure !== undefined) step.causedUUTFailure = causedUUTFailure;
+  const causedSeqFailure = rc.bool(el, 'StepCausedSequenceFailure', here);
+  if (causedSeqFailure !== undefined) step.causedSeqFailure = causedSeqFailure;
+  const tsGuid = rc.text(el, 'TSGuid');
+  if (tsGuid !== undefined) step.tsGuid = tsGuid;
+  const errorCode = rc.int(el, attr(el, 'StepErrorCode') !== undefined ? 'StepErrorCode' : 'ErrorCode', here);
+  if (errorCode !== undefined) step.errorCode = errorCode;
+  const errorCodeFormat = rc.str(el, 'StepErrorCodeFormat');
+  if (errorCodeFormat !== undefined) step.errorCodeFormat = errorCodeFormat;
+  const errorMessage = rc.str2(el, 'StepErrorMessage', 'ErrorMessage');
+  if (errorMessage !== undefined) step.errorMessage = errorMessage;
+  if (causedUUTFailure === true) ids.causedFailure ??= id;
+  const reportText = reportTextEl ? reportTextEl.text : rc.str(el, 'ReportText');
   if (reportText !== undefined) step.reportText = reportText;
-  const loopEl = rc.child(el, 'Loop');
   if (loopEl) {
     const w = `${here}/Loop`;
-    rc.unmapped(loopEl, w, ['index', 'num', 'ending_index', 'passed', 'failed']);
+    rc.unmapped(loopEl, w, LOOP_ATTRS);
     step.loop = defined({ idx: rc.int(loopEl, 'index', w), num: rc.int(loopEl, 'num', w), endingIndex: rc.int(loopEl, 'ending_index', w), passed: rc.int(loopEl, 'passed', w), failed: rc.int(loopEl, 'failed', w) });
   }
 
-  const seqCalls = rc.children(el, 'SequenceCall');
-  if (seqCalls.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${seqCalls.length} SequenceCall elements (one per step)`);
-  if (seqCalls[0]) {
-    const s = seqCalls[0];
-    rc.unmapped(s, `${here}/SequenceCall`, ['Name', 'Version', 'Filepath']);
-    step.seqCall = defined({ path: rc.str(s, 'Filepath') ?? rc.str(s, 'Filename'), name: rc.str(s, 'Name'), version: rc.str(s, 'Version') });
+  if (seqCalls) {
+    if (seqCalls.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${seqCalls.length} SequenceCall elements (one per step)`);
+    const s = seqCalls[0]!;
+    rc.unmapped(s, `${here}/SequenceCall`, SEQUENCE_CALL_ATTRS);
+    const seqCall: Json = {};
+    const seqPath = rc.str(s, 'Filepath') ?? rc.str(s, 'Filename');
+    if (seqPath !== undefined) seqCall.path = seqPath;
+    const seqName = rc.str(s, 'Name');
+    if (seqName !== undefined) seqCall.name = seqName;
+    const version = rc.str(s, 'Version');
+    if (version !== undefined) seqCall.version = version;
+    step.seqCall = seqCall;
   }
 
-  const measured: StepStatus[] = [];
-  const numerics = rc.children(el, 'NumericLimit');
-  const bools = rc.children(el, 'PassFail');
-  const strings = rc.children(el, 'StringValue');
   const multi = MULTI_STEP_TYPES.has(stepType);
-  if (numerics.length > 0) {
-    const list = numerics.map((m, i) => numericMeas(rc, m, `${here}/NumericLimit[${i}]`));
+  if (numerics) {
+    const list: Json[] = [];
+    for (let i = 0; i < numerics.length; i++) list.push(numericMeas(rc, numerics[i]!, `${here}/NumericLimit[${i}]`));
     if (multi || list.length > 1) nameMeasurements(rc, list, numerics, here, 'Measurement');
     step.numericMeas = list;
-    measured.push(...list.map((m) => m.status as StepStatus));
   }
-  if (bools.length > 0) {
-    const list = bools.map((m, i) => booleanMeas(rc, m, `${here}/PassFail[${i}]`, fileStatus));
+  if (bools) {
+    const list: Json[] = [];
+    for (let i = 0; i < bools.length; i++) list.push(booleanMeas(rc, bools[i]!, `${here}/PassFail[${i}]`, fileStatus));
     if (multi || list.length > 1) nameMeasurements(rc, list, bools, here, 'Measurement');
     step.booleanMeas = list;
-    measured.push(...list.map((m) => m.status as StepStatus));
   }
-  if (strings.length > 0) {
-    const list = strings.map((m, i) => stringMeas(rc, m, `${here}/StringValue[${i}]`));
+  if (strings) {
+    const list: Json[] = [];
+    for (let i = 0; i < strings.length; i++) list.push(stringMeas(rc, strings[i]!, `${here}/StringValue[${i}]`));
     if (multi || list.length > 1) nameMeasurements(rc, list, strings, here, 'Measurement');
     step.stringMeas = list;
-    measured.push(...list.map((m) => m.status as StepStatus));
   }
-  const popups = rc.children(el, 'MessagePopup');
-  if (popups.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${popups.length} MessagePopup elements (one per step)`);
-  if (popups[0]) {
+  if (popups) {
+    if (popups.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${popups.length} MessagePopup elements (one per step)`);
     const w = `${here}/MessagePopup`;
-    rc.unmapped(popups[0], w, ['Response', 'Button']);
-    step.messagePopup = defined({ response: rc.str(popups[0], 'Response'), button: rc.int(popups[0], 'Button', w) });
+    rc.unmapped(popups[0]!, w, POPUP_ATTRS);
+    step.messagePopup = defined({ response: rc.str(popups[0]!, 'Response'), button: rc.int(popups[0]!, 'Button', w) });
   }
-  const exes = rc.children(el, 'Callexe', 'CallExe');
-  if (exes.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${exes.length} Callexe elements (one per step)`);
-  if (exes[0]) {
+  if (exes) {
+    if (exes.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${exes.length} Callexe elements (one per step)`);
     const w = `${here}/Callexe`;
-    rc.unmapped(exes[0], w, ['ExitCode']);
-    step.callExe = defined({ exitCode: rc.num(exes[0], 'ExitCode', w) });
+    rc.unmapped(exes[0]!, w, EXE_ATTRS);
+    step.callExe = defined({ exitCode: rc.num(exes[0]!, 'ExitCode', w) });
   }
-  const charts = rc.children(el, 'Chart');
-  if (charts.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${charts.length} Chart elements (one per step)`);
-  if (charts[0]) step.chart = chart(rc, charts[0], `${here}/Chart`);
-  const attachments = rc.children(el, 'Attachment');
-  if (attachments.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${attachments.length} Attachment elements (one per step)`);
-  if (attachments[0]) step.attachment = attachment(rc, attachments[0], `${here}/Attachment`);
+  if (charts) {
+    if (charts.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${charts.length} Chart elements (one per step)`);
+    step.chart = chart(rc, charts[0]!, `${here}/Chart`);
+  }
+  if (attachments) {
+    if (attachments.length > 1) rc.error('CONVERT_ERR_FORMAT', el, here, `has ${attachments.length} Attachment elements (one per step)`);
+    step.attachment = attachment(rc, attachments[0]!, `${here}/Attachment`);
+  }
 
-  const subs = rc.children(el, 'Step');
-  const children: Json[] = [];
-  if (subs.length > 0 || stepType === 'SequenceCall' || stepType === 'WATS_SeqCall') {
-    subs.forEach((s, i) => children.push(readStep(rc, s, `${here}/Step[${i}]`, ids)));
+  let children: Json[] | undefined;
+  if (subs || stepType === 'SequenceCall' || stepType === 'WATS_SeqCall') {
+    children = [];
+    if (subs) for (let i = 0; i < subs.length; i++) children.push(readStepAt(rc, subs[i]!, here, i, ids));
     step.steps = children;
   }
   if (fileStatus === undefined) {
     // The status is required; without one, WSJF gets what the content says.
-    let computed = worst(measured);
-    for (const c of children) computed = raiseStatus(computed, c.status as StepStatus) as StepStatus;
+    let computed: StepStatus = 'P';
+    for (const list of [step.numericMeas, step.booleanMeas, step.stringMeas] as Array<Json[] | undefined>) {
+      if (list) for (const m of list) computed = worse(computed, m.status as StepStatus);
+    }
+    const subSteps = children ?? [];
+    for (const c of subSteps) computed = raiseStatus(computed, c.status as StepStatus) as StepStatus;
     step.status = computed;
-    rc.warn(`Status missing: ${computed}, computed from the step's ${children.length > 0 ? 'sub steps' : 'measurements'}`, el, here);
+    rc.warn(`Status missing: ${computed}, computed from the step's ${subSteps.length > 0 ? 'sub steps' : 'measurements'}`, el, here);
   }
   return step;
 }

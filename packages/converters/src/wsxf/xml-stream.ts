@@ -8,7 +8,7 @@ import { ConversionError } from '../errors.js';
 import type { InputFile } from '../input.js';
 import { assertSafeXml, headForXmlChecks } from '../xml.js';
 import type { FastXmlHandler } from '../xml-fast.js';
-import { fastPass, skipFirst, type FastPassProgress } from '../xml-read.js';
+import { fastDecode, fastPass, skipFirst, type FastPassProgress } from '../xml-read.js';
 
 export const FORMAT = 'wsxf';
 /** The namespace of WSXF, the WATS Standard XML Format. */
@@ -16,15 +16,34 @@ export const WSXF_NAMESPACE = 'http://wats.virinco.com/schemas/WATS/Report/wsxf'
 /** The namespace of WRML, the WATS report markup the WATS client and older tools write. */
 export const WRML_NAMESPACE = 'http://wats.virinco.com/schemas/WATS/Report';
 
-/** An element: local name, namespace, attributes by name (prefixed ones keep their prefix). */
+/**
+ * An element: local name, namespace, attributes (names as written: prefixed ones keep their
+ * prefix; namespace declarations left out) in file order, `keys[i]` with the value `vals[i]`.
+ * Two lists rather than an object by name: cheaper to build, and the mapping looks names up by
+ * a short scan (the names are shared, internalized strings).
+ */
 export interface XNode {
   name: string;
   ns: string;
-  attrs: Record<string, string>;
+  keys: string[];
+  vals: string[];
   children: XNode[];
   text: string;
   line: number;
 }
+
+/** The attribute `name` of `node` as written, undefined when absent. */
+export function attr(node: XNode, name: string): string | undefined {
+  const keys = node.keys;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === name) return node.vals[i];
+  return undefined;
+}
+
+/**
+ * The elements whose text the mapping reads (report.ts, steps.ts, flat.ts): the text of any
+ * other element is never collected.
+ */
+const TEXT_ELEMENTS: ReadonlySet<string> = new Set(['Comment', 'ReportText', 'MiscInfo', 'StringValue', 'Data', 'Attachment', 'Chart', 'ydata', 'YData', 'xdata', 'XData']);
 
 /** Deepest element nesting accepted (the converters recurse over steps). */
 const MAX_DEPTH = 400;
@@ -85,10 +104,10 @@ class ReportTrees {
     this.file = file;
   }
 
-  open(local: string, uri: string, qname: string, attrs: Record<string, string>, line: number): void {
+  open(local: string, uri: string, qname: string, keys: string[], vals: string[], line: number): void {
     if (this.failure) return;
     const stack = this.stack;
-    const node: XNode = { name: local, ns: uri, attrs, children: [], text: '', line };
+    const node: XNode = { name: local, ns: uri, keys, vals, children: [], text: '', line };
     if (stack.length === 0) {
       this.rootName = local;
       this.namespace = uri;
@@ -111,17 +130,18 @@ class ReportTrees {
     stack.push(node);
   }
 
-  /** Whether text at this point is kept (inside the root's children, or anywhere in a root Report). */
+  /**
+   * Whether text at this point is kept: inside an element whose text the mapping reads
+   * ({@link TEXT_ELEMENTS}; the white space between all other elements is not collected).
+   */
   wantsText(): boolean {
-    const n = this.stack.length;
-    return n > 1 || (n === 1 && this.rootName === 'Report');
+    const stack = this.stack;
+    const n = stack.length;
+    return (n > 1 || (n === 1 && this.rootName === 'Report')) && TEXT_ELEMENTS.has(stack[n - 1]!.name);
   }
 
   text(text: string): void {
-    const stack = this.stack;
-    const top = stack[stack.length - 1];
-    if (top && stack.length > 1) top.text += text;
-    else if (top && this.rootName === 'Report') top.text += text;
+    if (this.wantsText()) this.stack[this.stack.length - 1]!.text += text;
   }
 
   close(): void {
@@ -161,7 +181,10 @@ function namespaceHandler(trees: ReportTrees): FastXmlHandler {
   return {
     open(qname, names, values, count, line) {
       let declared: Record<string, string> | undefined;
-      let plain = 0;
+      // One pass: namespace declarations apart, the other attributes kept in file order.
+      const keys: string[] = [];
+      const vals: string[] = [];
+      let prefixed = false;
       for (let i = 0; i < count; i++) {
         const k = names[i]!;
         if (k.charCodeAt(0) === 120 /* x */ && (k === 'xmlns' || k.startsWith('xmlns:'))) {
@@ -169,7 +192,12 @@ function namespaceHandler(trees: ReportTrees): FastXmlHandler {
           const uri = values[i]!.trim();
           if (uri === '' || uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE || (prefix === '' && k !== 'xmlns') || prefix === 'xml' || prefix === 'xmlns' || prefix.includes(':')) throw new LeftToSaxes();
           (declared ??= Object.create(null) as Record<string, string>)[prefix] = uri;
-        } else plain++;
+          continue;
+        }
+        if (k.indexOf(':') >= 0) prefixed = true; // checked below, once this element's declarations are in scope
+        else if (k === '__proto__') throw new LeftToSaxes();
+        keys.push(k);
+        vals.push(values[i]!);
       }
       scopes.push(declared);
       const depth = defaults.length;
@@ -186,35 +214,23 @@ function namespaceHandler(trees: ReportTrees): FastXmlHandler {
         if (bound === undefined) throw new LeftToSaxes();
         uri = bound;
       } else uri = defaults[depth]!;
-      const attrs: Record<string, string> = {};
-      if (plain > 0) {
-        let prefixed = false;
-        for (let i = 0; i < count; i++) {
-          const k = names[i]!;
+      if (prefixed) {
+        // A prefixed attribute needs a bound prefix and one colon; two attributes with one
+        // expanded name ({uri}local) are an error: saxes says so.
+        const seen = new Set<string>();
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i]!;
           const c = k.indexOf(':');
           if (c >= 0) {
-            if (k.startsWith('xmlns:')) continue;
             const local = k.slice(c + 1);
             if (local === '' || local.includes(':') || resolve(k.slice(0, c)) === undefined) throw new LeftToSaxes();
-            prefixed = true;
-          } else if (k === 'xmlns') continue;
-          else if (k === '__proto__') throw new LeftToSaxes();
-          attrs[k] = values[i]!;
-        }
-        if (prefixed) {
-          // Two attributes with one expanded name ({uri}local) are an error: saxes says so.
-          const seen = new Set<string>();
-          for (let i = 0; i < count; i++) {
-            const k = names[i]!;
-            if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-            const c = k.indexOf(':');
-            const expanded = c >= 0 ? `{${resolve(k.slice(0, c))!}}${k.slice(c + 1)}` : k;
-            if (seen.has(expanded)) throw new LeftToSaxes();
-            seen.add(expanded);
           }
+          const expanded = c >= 0 ? `{${resolve(k.slice(0, c))!}}${k.slice(c + 1)}` : k;
+          if (seen.has(expanded)) throw new LeftToSaxes();
+          seen.add(expanded);
         }
       }
-      trees.open(local, uri, qname, attrs, line);
+      trees.open(local, uri, qname, keys, vals, line);
       if (trees.failure) throw new LeftToSaxes();
       return false;
     },
@@ -240,7 +256,7 @@ export async function* readReportElements(file: InputFile): AsyncGenerator<Repor
   const fast = new ReportTrees(file);
   const decoder = decoderFor(file);
   const progress: FastPassProgress = { handedOut: 0, complete: false };
-  yield* fastPass(file, (chunk) => (chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode()), namespaceHandler(fast), fast.ready, progress);
+  yield* fastPass(file, fastDecode(decoder), namespaceHandler(fast), fast.ready, progress);
   if (progress.complete) return;
   yield* skipFirst(readWithSaxes(file), progress.handedOut);
 }
@@ -257,14 +273,19 @@ async function* readWithSaxes(file: InputFile): AsyncGenerator<ReportElement> {
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (trees.failure) return;
-    const attrs: Record<string, string> = {};
+    const keys: string[] = [];
+    const vals: string[] = [];
     const attributes = tag.attributes;
     for (const key in attributes) {
       const a = attributes[key]!;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
-      attrs[a.prefix ? `${a.prefix}:${a.local}` : a.local] = a.value;
+      const name = a.prefix ? `${a.prefix}:${a.local}` : a.local;
+      // As a property name `__proto__` was never kept (an object by name held the attributes).
+      if (name === '__proto__') continue;
+      keys.push(name);
+      vals.push(a.value);
     }
-    trees.open(tag.local, tag.uri, tag.name, attrs, parser.line);
+    trees.open(tag.local, tag.uri, tag.name, keys, vals, parser.line);
   });
   const onText = (text: string) => trees.text(text);
   parser.on('text', onText);
