@@ -152,6 +152,33 @@ function buildProgram(): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (paths: string[], opts) => (await import('./commands/submit.js')).runSubmit(paths, opts));
 
+  // VTE database → WATS.
+  const vte = program.command('vte').description('Keysight VTE database → WATS: check, sync, the service, dead letters.');
+  const vteCmd = (cmd: Command) =>
+    cmd.requiredOption('-c, --config <file>', 'VTE config file (JSON; the file or its "vte" section)').option('--log-level <level>', 'fatal, error, warn, info, debug, trace, silent');
+  vteCmd(vte.command('check').description('Check the config, the VTE schema, the database and WATS, and late runs behind the guard band (non-zero exit on problems).'))
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => (await import('./commands/vte.js')).runVteCheck(opts));
+  vteCmd(vte.command('sync').description('One pass (the default, --once), a dry run, a backfill (--since/--until) or a forced re-send (--force).'))
+    .option('--once', 'one normal pass (the default)')
+    .option('--dry-run', 'read and map, upload nothing, write nothing')
+    .option('--since <time>', 'range start, local VTE time (2026-03-01 or 2026-03-01T06:00:00): a backfill')
+    .option('--until <time>', 'range end (exclusive), local VTE time')
+    .option('--force', 're-send everything in --since/--until regardless of the ledger')
+    .option('--json', 'print the pass summary as JSON')
+    .option('--no-progress', 'no progress bar')
+    .action(async (opts) => (await import('./commands/vte.js')).runVteSync(opts));
+  vteCmd(vte.command('run').description('Run the sync service in the foreground (SIGUSR1 or POST /run: a pass now; SIGTERM/SIGINT stop it).'))
+    .action(async (opts) => (await import('./commands/vte.js')).runVteService(opts));
+  const dlq = vte.command('dlq').description('Dead letters: runs and repairs that could not be mapped or that WATS refused.');
+  vteCmd(dlq.command('list').description('List the dead letters.'))
+    .option('--json', 'print JSON')
+    .action(async (opts) => (await import('./commands/vte.js')).runVteDlqList(opts));
+  vteCmd(dlq.command('replay').description('Read, map and upload dead letters again (after fixing the data or the config).').argument('[guids...]', 'dead-letter GUIDs'))
+    .option('--all', 'every dead letter')
+    .option('--json', 'print JSON')
+    .action(async (guids: string[], opts) => (await import('./commands/vte.js')).runVteDlqReplay(guids, opts));
+
   return program;
 }
 

@@ -1,14 +1,15 @@
 /**
  * @tswats/vte: Keysight VEE Test Executive (VTE 9.3x) database → WATS.
- * In progress: config, mapping, read-only source, generator, report mappers and the sync engine
- * exist; the service, CLI commands and alerting come next. Explicit named exports only.
+ * Config, mapping, read-only source, generator, report mappers, the sync engine and the service
+ * (schedule, status server, metrics, alerts). Explicit named exports only.
  */
 export { resolveVteConfig, describeVteDatabase, DEFAULT_RUN_RESULTS, DEFAULT_STEP_RESULTS } from './config/resolve.js';
 export type { ResolveVteConfigOptions, ResolvedVteConfig } from './config/resolve.js';
-export { vteOptionsSchema, RUN_STATUSES, STEP_STATUSES } from './config/schema.js';
+export { vteConfigJsonSchema, vteOptionsSchema, RUN_STATUSES, STEP_STATUSES } from './config/schema.js';
 export type { VteOptions, VteDatabaseOptions } from './config/schema.js';
-export type { VteConfig, VteDatabaseConfig, VteDialect, VteRunStatus, VteStepStatus } from './config/types.js';
+export type { VteAlertConfig, VteHttpConfig, VteSyncSettings, VteConfig, VteDatabaseConfig, VteDialect, VteRunStatus, VteStepStatus } from './config/types.js';
 export { parseConnectionString } from './config/connection-string.js';
+export { loadVteConfigFile } from './config/file.js';
 export type { ConnectionFields } from './config/connection-string.js';
 
 export {
@@ -60,3 +61,10 @@ export type { SqlRetryPolicy, UploadFailure } from './sync/classify.js';
 export { VteSyncBusyError, VteSyncLockedError, VteSyncStateError } from './sync/errors.js';
 export type { LockInfo } from './sync/lock.js';
 export { compareLocal, instantToLocal, localToInstant, shiftLocal } from './sync/time.js';
+
+export { startVteService } from './service/service.js';
+export type { StartVteServiceOptions, VteServiceError, VteServiceHandle, VteServiceStatus } from './service/service.js';
+export { createVteStatusServer } from './service/http.js';
+export type { VteStatusServer, VteStatusServerOptions } from './service/http.js';
+export { createAlerter } from './service/alert.js';
+export type { VteAlerter, VteAlertSent } from './service/alert.js';

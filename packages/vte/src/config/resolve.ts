@@ -9,9 +9,10 @@ import type { z } from 'zod';
 import { VteConfigError, type VteIssue } from '../errors.js';
 import { createVteMapping, type VteMappingOptions } from '../mapping.js';
 import { isValidTimeZone, machineTimeZone } from '../time-zone.js';
+import { isLoopback, parseDuration } from '@tswats/station';
 import { parseConnectionString, type ConnectionFields } from './connection-string.js';
 import { vteOptionsSchema, type VteOptions } from './schema.js';
-import type { VteConfig, VteDatabaseConfig, VteRunStatus, VteStepStatus } from './types.js';
+import type { VteAlertConfig, VteConfig, VteDatabaseConfig, VteRunStatus, VteStepStatus } from './types.js';
 
 /**
  * Default result-code tables. VTE's codes are undocumented: these are our assumption (0 = pass,
@@ -28,6 +29,8 @@ export interface ResolveVteConfigOptions {
   baseDir?: string;
   /** Named in the error message, e.g. the config file path. */
   source?: string;
+  /** A missing WATS server URL is an issue (sync and service). @default false */
+  requireServer?: boolean;
 }
 
 export interface ResolvedVteConfig {
@@ -63,6 +66,7 @@ export async function resolveVteConfig(raw: unknown, options: ResolveVteConfigOp
   issues.push(...mappingIssues);
 
   const stepChunkSize = o.stepChunkSize ?? 1000;
+  const service = await resolveService(o, env, baseDir, issues, options.requireServer ?? false);
 
   if (issues.length > 0) throw new VteConfigError(issues, options.source);
 
@@ -86,6 +90,7 @@ export async function resolveVteConfig(raw: unknown, options: ResolveVteConfigOp
     batchSize: o.batchSize ?? 500,
     stepChunkSize,
     mapping,
+    ...service,
   };
   return { config: Object.freeze(config), warnings };
 }
@@ -156,6 +161,85 @@ async function resolveDatabase(
   });
 }
 
+async function readFirstLine(file: string, baseDir: string, path: string, issues: VteIssue[]): Promise<string | undefined> {
+  const abs = isAbsolute(file) ? file : resolve(baseDir, file);
+  try {
+    const line = (await readFile(abs, 'utf8')).split(/\r?\n/)[0]?.trim() ?? '';
+    if (!line) issues.push({ path, message: `${abs} is empty` });
+    return line || undefined;
+  } catch (err) {
+    issues.push({ path, message: `cannot read ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return undefined;
+  }
+}
+
+type ServiceParts = Pick<VteConfig, 'server' | 'sync' | 'http' | 'log' | 'alert'>;
+
+async function resolveService(
+  o: VteOptions,
+  env: Record<string, string | undefined>,
+  baseDir: string,
+  issues: VteIssue[],
+  requireServer: boolean,
+): Promise<ServiceParts> {
+  const ms = (v: string | number | undefined, fallback: number): number => (v === undefined ? fallback : (parseDuration(v) ?? fallback));
+  const s = o.server ?? {};
+  const baseUrl = (env.WATS_BASE_URL?.trim() || s.url || '').replace(/\/+$/, '');
+  if (baseUrl) {
+    try {
+      const u = new URL(baseUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') issues.push({ path: 'server.url', message: `expected an http(s) URL, got ${u.protocol}` });
+    } catch {
+      issues.push({ path: 'server.url', message: `not a URL: ${JSON.stringify(baseUrl)}` });
+    }
+  } else if (requireServer) {
+    issues.push({ path: 'server.url', message: 'not set (or env WATS_BASE_URL)' });
+  }
+  if (s.token !== undefined && s.tokenFile !== undefined) issues.push({ path: 'server.tokenFile', message: 'give either token or tokenFile, not both' });
+  let token = s.token;
+  if (s.token === undefined && s.tokenFile !== undefined) token = await readFirstLine(s.tokenFile, baseDir, 'server.tokenFile', issues);
+  if (env.WATS_AUTH_TOKEN) token = env.WATS_AUTH_TOKEN;
+
+  const h = o.http ?? {};
+  const httpHost = h.host ?? '127.0.0.1';
+  const httpToken = env.TSWATS_VTE_HTTP_TOKEN || h.token;
+  if ((h.enabled ?? true) && !isLoopback(httpHost) && !httpToken) {
+    issues.push({ path: 'http.token', message: `the status server would listen on ${httpHost} (not loopback) without a token: set http.token or listen on 127.0.0.1` });
+  }
+
+  let alert: VteAlertConfig | undefined;
+  if (o.alert) {
+    const a = o.alert;
+    let password = a.smtp.passwordFile !== undefined ? await readFirstLine(a.smtp.passwordFile, baseDir, 'alert.smtp.passwordFile', issues) : undefined;
+    if (env.TSWATS_VTE_SMTP_PASSWORD) password = env.TSWATS_VTE_SMTP_PASSWORD;
+    const secure = a.smtp.secure ?? false;
+    alert = Object.freeze({
+      smtp: Object.freeze({ host: a.smtp.host, port: a.smtp.port ?? (secure ? 465 : 587), secure, user: a.smtp.user, password }),
+      from: a.from,
+      to: Object.freeze([...a.to]),
+      noProgressAfterMs: ms(a.noProgressAfter, 3_600_000),
+      errorThreshold: a.errorThreshold ?? 10,
+      minIntervalMs: ms(a.minInterval, 3_600_000),
+    });
+  }
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    server: Object.freeze({ baseUrl, token, timeoutMs: ms(s.timeout, 60_000) }),
+    sync: Object.freeze({
+      stateDir: abs(o.stateDir ?? 'vte-state'),
+      startAt: normalizeLocal(o.startAt ?? '1970-01-01T00:00:00'),
+      guardBandMs: ms(o.guardBand, 600_000),
+      settleMs: ms(o.settle, 30_000),
+      uploadConcurrency: o.uploadConcurrency ?? 4,
+      intervalMs: Math.max(1, ms(o.interval, 300_000)),
+      connectivityIntervalMs: Math.max(1, ms(o.connectivityInterval, 60_000)),
+    }),
+    http: Object.freeze({ enabled: h.enabled ?? true, host: httpHost, port: h.port ?? 8392, token: httpToken }),
+    log: Object.freeze({ level: o.log?.level ?? 'info', file: o.log?.file === undefined ? undefined : abs(o.log.file) }),
+    alert,
+  };
+}
+
 /** One line describing the connection, safe to log (no password). */
 export function describeVteDatabase(db: VteDatabaseConfig): string {
   const where = db.instanceName ? `${db.host}\\${db.instanceName}` : `${db.host}:${db.port}`;
@@ -177,4 +261,12 @@ function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out;
+}
+
+/** `2026-01-01` / `2026-01-01 06:00` → `2026-01-01T06:00:00` (local VTE text). */
+function normalizeLocal(text: string): string {
+  let t = text.trim().replace(' ', 'T');
+  if (t.length === 10) t += 'T00:00:00';
+  else if (t.length === 16) t += ':00';
+  return t;
 }

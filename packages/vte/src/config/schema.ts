@@ -11,6 +11,11 @@ const processCode = z.number().int().min(0);
 export const RUN_STATUSES = ['P', 'F', 'E', 'T'] as const;
 export const STEP_STATUSES = ['P', 'F', 'E', 'T', 'S', 'D'] as const;
 
+const duration = (what: string) =>
+  z
+    .union([z.number().int().min(0), z.string().regex(/^\s*\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)\s*$/, 'expected a duration like 500ms, 30s, 5m, 1h or 7d')])
+    .describe(`${what} A number is milliseconds.`);
+
 const codeKey = z.string().regex(/^-?\d+$/, 'expected an integer result code');
 
 export const vteDatabaseSchema = z
@@ -67,6 +72,58 @@ export const vteOptionsSchema = z
     repairs: z.strictObject({ enabled: z.boolean().describe('Read repairs (RepairData ...) and send UURs. Default true.') }).partial(),
     batchSize: z.number().int().min(1).max(10_000).optional().describe('Runs per batch. Default 500.'),
     stepChunkSize: z.number().int().min(1).max(2000).optional().describe('GUIDs per IN list (SQL Server allows 2100 parameters). Default 1000.'),
+    server: z
+      .strictObject({
+        url: nonEmpty.describe('WATS server URL, e.g. https://acme.wats.com. Env WATS_BASE_URL wins.'),
+        token: nonEmpty.describe('WATS API token (Basic auth token); prefer tokenFile or env WATS_AUTH_TOKEN.'),
+        tokenFile: nonEmpty.describe('File whose first line is the token (relative to the config file).'),
+        timeout: duration('Per-request timeout. Default 60s.'),
+      })
+      .partial()
+      .describe('The WATS server the sync uploads to.'),
+    stateDir: nonEmpty.optional().describe("State directory: watermarks, ledgers, dead letters, lock (relative to the config file). Default './vte-state'."),
+    startAt: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)?$/, 'expected a local VTE time such as 2026-01-01T00:00:00')
+      .optional()
+      .describe('Local VTE time where the first pass starts (nothing before it is read in normal passes). Default 1970-01-01T00:00:00 (everything).'),
+    guardBand: duration('Each pass re-reads this far behind the watermark (late commits). Default 10m.').optional(),
+    settle: duration('Runs younger than this are left for the next pass. Default 30s.').optional(),
+    uploadConcurrency: z.number().int().min(1).max(64).optional().describe('Uploads in flight at once. Default 4.'),
+    interval: duration('Time between passes of `tswats vte run`. Default 5m.').optional(),
+    connectivityInterval: duration('How often the service checks the database and WATS between passes. Default 1m.').optional(),
+    http: z
+      .strictObject({
+        enabled: z.boolean().describe('Status server of `tswats vte run`. Default true.'),
+        host: nonEmpty.describe("Listen address. Default 127.0.0.1; any other address needs a token."),
+        port: z.number().int().min(0).max(65535).describe('0 = any free port. Default 8392.'),
+        token: nonEmpty.describe('Bearer token of every route except /health/live; env TSWATS_VTE_HTTP_TOKEN wins.'),
+      })
+      .partial(),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe("Default 'info'."),
+        file: nonEmpty.describe('Log file (relative to the config file); default stdout.'),
+      })
+      .partial(),
+    alert: z
+      .strictObject({
+        smtp: z
+          .strictObject({
+            host: nonEmpty.describe('SMTP server.'),
+            port: z.number().int().min(1).max(65535).optional().describe('Default 587 (465 when secure).'),
+            secure: z.boolean().optional().describe('TLS from the start (port 465). Default false (STARTTLS when offered).'),
+            user: nonEmpty.optional(),
+            passwordFile: nonEmpty.optional().describe('File whose first line is the SMTP password (relative to the config file); env TSWATS_VTE_SMTP_PASSWORD wins.'),
+          })
+          .describe('The mail server.'),
+        from: nonEmpty.describe('Sender address.'),
+        to: z.array(nonEmpty).min(1).describe('Recipients.'),
+        noProgressAfter: duration('Alert when no pass has completed without stopping for this long. Default 1h.').optional(),
+        errorThreshold: z.number().int().min(1).optional().describe('Alert when this many errors (dead letters, stopped passes, failed checks) happened since the last alert. Default 10.'),
+        minInterval: duration('At most one alert per this time. Default 1h.').optional(),
+      })
+      .describe('E-mail alerts of the service.'),
     mapping: z
       .strictObject({
         schema: nonEmpty.optional(),
@@ -81,3 +138,14 @@ export const vteOptionsSchema = z
 export type VteOptions = z.input<typeof vteOptionsSchema>;
 /** The `vte.database` part as written. */
 export type VteDatabaseOptions = z.input<typeof vteDatabaseSchema>;
+
+/** The published JSON Schema of the `vte:` section (`schema/vte-config.schema.json` is this, committed). */
+export function vteConfigJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(vteOptionsSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://tswats.dev/schema/vte-config.schema.json',
+    title: 'tswats VTE sync configuration',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}

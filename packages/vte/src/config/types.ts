@@ -45,4 +45,40 @@ export interface VteConfig {
   readonly batchSize: number;
   readonly stepChunkSize: number;
   readonly mapping: VteMapping;
+  /** The WATS server (`baseUrl` is '' when not configured: `resolveVteConfig({requireServer})` makes it an issue). */
+  readonly server: { readonly baseUrl: string; /** Secret. */ readonly token: string | undefined; readonly timeoutMs: number };
+  readonly sync: VteSyncSettings;
+  readonly http: VteHttpConfig;
+  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; readonly file: string | undefined };
+  /** Undefined: no e-mail alerts. */
+  readonly alert: VteAlertConfig | undefined;
+}
+
+export interface VteSyncSettings {
+  /** Absolute path. */
+  readonly stateDir: string;
+  /** Local VTE text. */
+  readonly startAt: string;
+  readonly guardBandMs: number;
+  readonly settleMs: number;
+  readonly uploadConcurrency: number;
+  readonly intervalMs: number;
+  readonly connectivityIntervalMs: number;
+}
+
+export interface VteHttpConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Secret. */
+  readonly token: string | undefined;
+}
+
+export interface VteAlertConfig {
+  readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user: string | undefined; /** Secret. */ readonly password: string | undefined };
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly noProgressAfterMs: number;
+  readonly errorThreshold: number;
+  readonly minIntervalMs: number;
 }
