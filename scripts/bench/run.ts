@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchConverters } from './converters.js';
 import { benchStation } from './station.js';
+import { benchVte } from './vte.js';
 
 export interface BenchSection {
   title: string;
@@ -27,6 +28,7 @@ const quick = args.includes('--quick');
 const parts: Record<string, (o: { quick: boolean }) => Promise<BenchSection>> = {
   converters: benchConverters,
   station: benchStation,
+  vte: benchVte,
 };
 
 const sections: BenchSection[] = [];
