@@ -15,30 +15,11 @@ import { WatsClient, type WsjfReport } from '@tswats/sdk';
 import { smallReport } from './station-report.js';
 import { openUploadQueue, resolveStationConfig, startStation } from '@tswats/station';
 import type { BenchSection } from './run.js';
+import { startSimProcess } from './sim-process.js';
 import { fmt } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/bin/tswats.mjs', import.meta.url));
 const WRITER = fileURLToPath(new URL('./station-writer.ts', import.meta.url));
 
-async function startSimProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'sim', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`tswats sim exited (${code})`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
 
 async function endToEnd(count: number): Promise<{ seconds: number; writeSeconds: number; perSecond: number; stored: number; failed: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'tswats-bench-station-'));

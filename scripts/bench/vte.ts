@@ -5,40 +5,19 @@
  * extraction alone (keyset batches + set-based step reads through the source) against a raw
  * `pg` read of the same rows, alternated in the same run. Target: the full sync under 60 s.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { WatsClient } from '@tswats/sdk';
 import { createVteSchema, createVteSync, generateVteData, openVteSource, resolveVteConfig } from '@tswats/vte';
 import type { BenchSection } from './run.js';
+import { startSimProcess } from './sim-process.js';
 import { fmt } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/bin/tswats.mjs', import.meta.url));
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
-async function startSimProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'sim', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`tswats sim exited (${code})`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
 
 export async function benchVte({ quick }: { quick: boolean }): Promise<BenchSection> {
   const runs = quick ? 1000 : 10_000;

@@ -9,6 +9,7 @@ import {
   type StationStatus,
 } from '@tswats/station';
 import { ExitError, UsageError } from '../errors.js';
+import { closeGracefully, signalled } from '../signals.js';
 
 /** Flags shared by the station, queue and submit commands. */
 export interface StationFlags {
@@ -88,33 +89,10 @@ export async function runStation(opts: RunOptions): Promise<void> {
   }
 
   await stop.promise;
-  const forced = () => {
-    station.log.warn({ component: 'station' }, 'second signal: exiting now (in-flight work is picked up at next start)');
-    process.exit(130);
-  };
-  process.once('SIGINT', forced);
-  process.once('SIGTERM', forced);
-  await station.close({ graceMs: opts.grace });
-  process.off('SIGINT', forced);
-  process.off('SIGTERM', forced);
-}
-
-/** The first SIGINT/SIGTERM, as a promise; `cancel()` stops listening. */
-function signalled(): { promise: Promise<string>; cancel(): void } {
-  let on: (sig: string) => void = () => {};
-  const promise = new Promise<string>((resolve) => {
-    on = (sig: string) => {
-      cancel();
-      resolve(sig);
-    };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
-  });
-  const cancel = () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-  return { promise, cancel };
+  await closeGracefully(
+    () => station.close({ graceMs: opts.grace }),
+    () => station.log.warn({ component: 'station' }, 'second signal: exiting now (in-flight work is picked up at next start)'),
+  );
 }
 
 function summaryLine(s: StationStatus): string {
