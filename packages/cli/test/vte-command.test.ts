@@ -80,6 +80,72 @@ describe('tswats vte', () => {
     expect(entries.every((e) => e.stage === 'map')).toBe(true);
   }, 30_000);
 
+  it('dlq replay --all uploads the dead letters once their serials are fixed, and empties the DLQ', async () => {
+    const file = await configFile('sync'); // the state of the previous test: the NULL-serial runs are dead letters
+    expect(data.nullSerialRuns.length).toBeGreaterThan(0);
+    const storedBefore = sim.reportCount();
+    const fixed = await db.pool.query(`update "UutData" set "Serial" = 'FIXED-' || "Uut_GUID"::text where "Serial" is null`);
+    expect(fixed.rowCount).toBeGreaterThan(0);
+    const res = await run(['vte', 'dlq', 'replay', '--all', '--config', file, '--json']);
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    const r = JSON.parse(res.out) as { uploaded: string[]; failed: unknown[]; missing: unknown[]; notFound: unknown[] };
+    expect([...r.uploaded].sort()).toEqual([...data.nullSerialRuns].sort());
+    expect(r).toMatchObject({ failed: [], missing: [], notFound: [] });
+    expect(sim.reportCount()).toBe(storedBefore + data.nullSerialRuns.length);
+    const list = await run(['vte', 'dlq', 'list', '--config', file, '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.out)).toEqual([]);
+  }, 30_000);
+
+  it('sync --force --since D --until D re-sends the range without duplicates', async () => {
+    const file = await configFile('sync');
+    const range = await db.pool.query<{ since: string; until: string; n: string }>(
+      `select to_char(min("Timestamp"), 'YYYY-MM-DD') as since, to_char(max("Timestamp") + interval '1 day', 'YYYY-MM-DD') as until, count(*)::text as n from "IndexData"`,
+    );
+    const { since, until, n } = range.rows[0]!;
+    const stored = sim.reportCount();
+    const received = sim.stats().reports.received;
+    const res = await run(['vte', 'sync', '--config', file, '--force', '--since', since, '--until', until, '--json']);
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    const summary = JSON.parse(res.out) as { mode: string; runs: { read: number; uploaded: number; skipped: number; deadLettered: number } };
+    expect(summary.mode).toBe('force');
+    expect(summary.runs).toMatchObject({ read: Number(n), uploaded: Number(n), skipped: 0, deadLettered: 0 });
+    expect(sim.stats().reports.received - received).toBeGreaterThanOrEqual(Number(n)); // everything was sent again...
+    expect(sim.reportCount()).toBe(stored); // ...and overwrote: no duplicates
+  }, 30_000);
+
+  it('run: SIGUSR1 triggers a pass (seen in /status), SIGTERM then exits 0', async () => {
+    const file = await configFile('usr1', { log: { level: 'info' }, interval: '1h', connectivityInterval: '1h' });
+    const p = tswats(['vte', 'run', '--config', file]);
+    const deadline = Date.now() + 15_000;
+    let url: string | undefined;
+    while (!url) {
+      const line = p.stdout().split('\n').find((l) => l.includes('VTE sync service started'));
+      if (line) url = (JSON.parse(line) as { status: string }).status;
+      else if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`not started: ${p.stderr()} ${p.stdout()}`);
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+    const passes = async () => ((await (await fetch(`${url}/status`)).json()) as { passes: number; passing: boolean }).passes;
+    const waitPasses = async (n: number) => {
+      const until = Date.now() + 15_000;
+      while ((await passes()) < n) {
+        if (Date.now() > until) throw new Error(`passes < ${n}: ${p.stdout()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await waitPasses(1);
+    const received = sim.stats().reports.received;
+    expect(await passes()).toBe(1); // the interval is an hour: no second pass on its own
+    p.child.kill('SIGUSR1');
+    await waitPasses(2);
+    expect(p.stdout()).toContain('SIGUSR1: pass now');
+    expect(sim.stats().reports.received).toBe(received); // the second pass found nothing new
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 30_000);
+
   it('run: the service starts, and SIGTERM stops it with exit 0', async () => {
     const file = await configFile('run', { log: { level: 'info' } });
     const p = tswats(['vte', 'run', '--config', file]);

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimHandle } from '@tswats/sim';
-import { startVteService, type VteConfig, type VteServiceHandle } from '@tswats/vte';
-import { clientFor, storedIds, syncDb, tempDir, testSim, type SyncDb } from './sync-helpers.js';
+import { localToInstant, startVteService, type VteConfig, type VteServiceHandle } from '@tswats/vte';
+import { clientFor, insertLateRun, storedIds, syncDb, tempDir, testSim, ZONE, type SyncDb } from './sync-helpers.js';
 
 let s: SyncDb;
 beforeAll(async () => {
@@ -45,6 +45,26 @@ async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A real SMTP server on 127.0.0.1:0 collecting the raw messages. */
+async function smtpSink(): Promise<{ port: number; mails: string[]; close(): Promise<void> }> {
+  const mails: string[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, _session, callback) {
+      let text = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (d: string) => (text += d));
+      stream.on('end', () => {
+        mails.push(text);
+        callback();
+      });
+    },
+  });
+  smtp.listen(0, '127.0.0.1');
+  await once(smtp.server, 'listening');
+  return { port: (smtp.server.address() as AddressInfo).port, mails, close: () => new Promise<void>((r) => smtp.close(() => r())) };
 }
 
 describe('VTE service', () => {
@@ -135,6 +155,73 @@ describe('VTE service', () => {
       expect(mails[0]).toMatch(/pass stopped \(upload\)|check failed/);
     } finally {
       await new Promise<void>((r) => smtp.close(() => r()));
+    }
+  });
+
+  it('reports the lag behind the newest VTE run (newest timestamp minus the watermark) in /status and /metrics', async () => {
+    const sim = await testSim();
+    const cfg = await serviceConfig(sim);
+    const h = await start({ ...cfg, sync: { ...cfg.sync, connectivityIntervalMs: 50 } });
+    await waitFor(() => h.status().passes === 1);
+    // In step: the watermark is the newest run.
+    const newest = await s.source.readNewestRun();
+    const max = await s.db.pool.query<{ t: string; g: string }>(
+      `select to_char("Timestamp", 'YYYY-MM-DD"T"HH24:MI:SS.US') as t, "Index_GUID"::text as g from "IndexData" order by "Timestamp" desc, "Index_GUID" desc limit 1`,
+    );
+    expect(newest).toEqual({ timestamp: max.rows[0]!.t, indexGuid: max.rows[0]!.g.toLowerCase() });
+    expect(h.sync.watermark('run')?.timestamp).toBe(newest!.timestamp);
+    await waitFor(() => h.status().lagSeconds === 0);
+
+    // A newer run arrives (90 min after the newest) and is not synced yet: lag = its timestamp - watermark.
+    const later = await s.db.pool.query<{ t: string }>(`select to_char(max("Timestamp") + interval '90 minutes', 'YYYY-MM-DD"T"HH24:MI:SS.US') as t from "IndexData"`);
+    const lateTs = later.rows[0]!.t;
+    await insertLateRun(s.db, newest!.indexGuid, '9e0a4a5c-0000-4000-8000-000000000001', lateTs);
+    try {
+      const expected = Math.round((localToInstant(lateTs, ZONE) - localToInstant(newest!.timestamp, ZONE)) / 1000);
+      expect(expected).toBeGreaterThan(5000);
+      await waitFor(() => h.status().lagSeconds === expected);
+      const status = (await (await fetch(`${h.url}/status`)).json()) as { lagSeconds: number };
+      expect(status.lagSeconds).toBe(expected);
+      expect(await (await fetch(`${h.url}/metrics`)).text()).toContain(`tswats_vte_lag_seconds ${expected}`);
+
+      // The next pass syncs it: back in step.
+      h.runNow();
+      await waitFor(() => h.status().passes === 2);
+      await waitFor(() => h.status().lagSeconds === 0);
+      expect(h.sync.watermark('run')?.timestamp).toBe(lateTs);
+      expect(await (await fetch(`${h.url}/metrics`)).text()).toContain('tswats_vte_lag_seconds 0');
+    } finally {
+      await s.db.pool.query(`delete from "IndexData" where "Index_GUID" = '9e0a4a5c-0000-4000-8000-000000000001'`);
+    }
+  });
+
+  it('e-mails a "no progress" alert when no pass completes for noProgressAfter (WATS failing)', async () => {
+    const smtp = await smtpSink();
+    try {
+      const sim = await testSim();
+      sim.faults.failNext(1_000_000, { status: 503, retryAfter: 0.01 });
+      const cfg = await serviceConfig(sim, {
+        alert: {
+          smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: undefined, password: undefined }, from: 'vte@test.invalid', to: ['ops@test.invalid'],
+          noProgressAfterMs: 300, errorThreshold: 1_000_000, minIntervalMs: 0,
+        },
+      });
+      const h = await start({ ...cfg, sync: { ...cfg.sync, intervalMs: 50 } });
+      await waitFor(() => h.status().alerts.sent === 1 && smtp.mails.length === 1, 30_000);
+      const st = h.status();
+      expect(st.lastSyncAt).toBeNull();
+      expect(st.passes).toBeGreaterThanOrEqual(1);
+      expect(st.lastPass?.aborted?.stage).toBe('upload');
+      expect(smtp.mails[0]).toContain('Subject: [tswats vte] no progress since');
+      expect(smtp.mails[0]).toContain('ops@test.invalid');
+      expect(smtp.mails[0]).toMatch(/pass stopped \(upload\)/);
+      // Once per stall: more failing passes send no second "no progress" mail.
+      const passes = st.passes;
+      await waitFor(() => h.status().passes >= passes + 2, 30_000);
+      expect(h.status().alerts.sent).toBe(1);
+      expect(smtp.mails).toHaveLength(1);
+    } finally {
+      await smtp.close();
     }
   });
 });

@@ -19,6 +19,7 @@ const cases = {
   'run-batch-first': queries.runBatch({ limit: 500 }),
   'run-batch-after': queries.runBatch({ after, until: '2026-03-28T15:00:00.000', limit: 500 }),
   'run-batch-since': queries.runBatch({ since: '2026-03-01T00:00:00', limit: 500 }),
+  'newest-run': queries.newestRun(),
   'steps-numeric': queries.steps('numeric', guids),
   'steps-text': queries.steps('text', guids),
   'steps-other': queries.steps('other', guids),

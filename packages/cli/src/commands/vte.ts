@@ -5,6 +5,7 @@ import {
   type ResolvedVteConfig, type SyncSummary, type VteConfig, type VteServiceHandle, type VteSource, type VteSync, type VteSyncMode,
 } from '@tswats/vte';
 import { ExitError, UsageError } from '../errors.js';
+import { closeGracefully, signalled } from '../signals.js';
 
 export interface VteFlags {
   config?: string;
@@ -209,30 +210,9 @@ export async function runVteService(opts: VteFlags): Promise<void> {
   for (const w of warnings) service.log.warn({ component: 'config' }, w);
   if (process.stderr.isTTY) process.stderr.write(`tswats vte: syncing ${describeVteDatabase(config.database)} to ${config.server.baseUrl}${service.url ? `; status ${service.url}/status` : ''}\n`);
   await stop.promise;
-  const forced = () => process.exit(130);
-  process.once('SIGINT', forced);
-  process.once('SIGTERM', forced);
-  await service.close();
-  process.off('SIGINT', forced);
-  process.off('SIGTERM', forced);
+  await closeGracefully(() => service.close());
 }
 
-function signalled(): { promise: Promise<string>; cancel(): void } {
-  let on: (sig: string) => void = () => {};
-  const promise = new Promise<string>((resolve) => {
-    on = (sig: string) => {
-      cancel();
-      resolve(sig);
-    };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
-  });
-  const cancel = () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-  return { promise, cancel };
-}
 
 /** `tswats vte dlq list`. */
 export async function runVteDlqList(opts: VteFlags & { json?: boolean }): Promise<void> {

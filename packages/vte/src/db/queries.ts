@@ -26,6 +26,8 @@ export const STEP_TABLES: Readonly<Record<VteStepKind, 'TestDataNumeric' | 'Test
 /** The compiled queries of one source (dialect + mapping). */
 export interface VteQueries {
   runBatch(params: ReadRunBatchParams): CompiledQuery;
+  /** The timestamp (as text) of the newest run: one row, `(Timestamp, Index_GUID)` descending (for the lag). */
+  newestRun(): CompiledQuery;
   /** Run headers by Index_GUID (dead-letter replay, gap checks), in keyset order. */
   runsByGuid(indexGuids: readonly string[]): CompiledQuery;
   steps(kind: VteStepKind, indexGuids: readonly string[]): CompiledQuery;
@@ -152,6 +154,13 @@ export function createVteQueries(db: VteKysely, dialect: VteDialect, mapping: Vt
     runBatch(params) {
       const q = withRunHeader(db.selectFrom(table('IndexData', 'i')));
       return limit(keyset(q, col('i', 'IndexData', 'Timestamp'), col('i', 'IndexData', 'Index_GUID'), params), params.limit).compile();
+    },
+
+    newestRun() {
+      const ts = col('i', 'IndexData', 'Timestamp');
+      const g = col('i', 'IndexData', 'Index_GUID');
+      const q: AnySelect = db.selectFrom(table('IndexData', 'i')).select([g.as('indexGuid'), asText(ts).as('timestamp')]);
+      return limit(q.orderBy(ts, 'desc').orderBy(g, 'desc'), 1).compile();
     },
 
     steps(kind, indexGuids) {

@@ -5,6 +5,7 @@
  * - `readRunBatch`: up to `limit` run headers after a keyset position, in `(Timestamp, Index_GUID)` order: 1 query.
  * - `readSteps`: the steps of a whole batch: one query per step table and IN-list chunk.
  * - `readRepairs`: up to `limit` repairs after a keyset position, with their actions: 1 + chunks queries.
+ * - `readNewestRun`: the newest run's timestamp (the service's lag): 1 query, one row.
  * - `readRuns` / `readRepairsByGuid`: given records by GUID (dead-letter replay): IN-list chunks.
  *
  * So the number of queries grows with batches, never with runs. Every query passes the read-only
@@ -29,6 +30,8 @@ export interface VteSource {
   readonly mapping: VteMapping;
   /** Run headers after `params.after`, ordered by `(Timestamp, Index_GUID)`, at most `params.limit`. */
   readRunBatch(params: ReadRunBatchParams): Promise<VteRunHeader[]>;
+  /** The newest run in IndexData by `(Timestamp, Index_GUID)`: its GUID and local timestamp text; null when the table is empty. */
+  readNewestRun(): Promise<{ indexGuid: string; timestamp: string } | null>;
   /** Run headers by Index_GUID (any case), in keyset order; GUIDs not in IndexData are simply absent. */
   readRuns(indexGuids: readonly string[]): Promise<VteRunHeader[]>;
   /** Steps of the given runs, by lower-case Index_GUID, each list in `TestStepNumber` order. */
@@ -106,6 +109,12 @@ class KyselyVteSource implements VteSource {
   async readRunBatch(params: ReadRunBatchParams): Promise<VteRunHeader[]> {
     const rows = await this.#run('runs', this.#queries.runBatch(params));
     return rows.map((r) => toRunHeader(r));
+  }
+
+  async readNewestRun(): Promise<{ indexGuid: string; timestamp: string } | null> {
+    const rows = await this.#run('newest-run', this.#queries.newestRun());
+    const r = rows[0];
+    return r ? { indexGuid: guid(r.indexGuid), timestamp: str(r.timestamp) ?? '' } : null;
   }
 
   async readRuns(indexGuids: readonly string[]): Promise<VteRunHeader[]> {

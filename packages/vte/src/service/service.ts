@@ -50,7 +50,11 @@ export interface VteServiceStatus {
   /** Dead letters in the folder now. */
   deadLetters: number;
   watermarks: ReturnType<VteSync['status']>['watermarks'];
-  /** Seconds the oldest run not yet synced (after the run watermark) has waited; 0 when none; null before the first check. */
+  /**
+   * Seconds the sync is behind the newest VTE run: the newest run's timestamp minus the run watermark
+   * (before the first watermark: minus the oldest run at or after startAt); 0 when in step or no runs;
+   * null before the first check. Updated by every connectivity check.
+   */
   lagSeconds: number | null;
   errors: number;
   lastErrors: VteServiceError[];
@@ -120,7 +124,7 @@ export async function startVteService(config: VteConfig, options: StartVteServic
     passes: new Counter({ name: 'tswats_vte_passes_total', help: 'Sync passes by result.', labelNames: ['result'] as const, registers: [registry] }),
     errors: new Counter({ name: 'tswats_vte_errors_total', help: 'Errors by component.', labelNames: ['component'] as const, registers: [registry] }),
     lastSync: new Gauge({ name: 'tswats_vte_last_sync_timestamp_seconds', help: 'End of the last pass that did not stop early.', registers: [registry] }),
-    lag: new Gauge({ name: 'tswats_vte_lag_seconds', help: 'Age of the oldest run not yet synced (0 when none).', registers: [registry] }),
+    lag: new Gauge({ name: 'tswats_vte_lag_seconds', help: 'Seconds between the newest VTE run and the run watermark (0 when in step).', registers: [registry] }),
     deadLetters: new Gauge({ name: 'tswats_vte_dead_letters', help: 'Dead letters in the folder.', registers: [registry] }),
     up: new Gauge({ name: 'tswats_vte_up', help: '1 when the target answered the last check.', labelNames: ['target'] as const, registers: [registry] }),
     alerts: new Counter({ name: 'tswats_vte_alerts_total', help: 'Alert e-mails by result.', labelNames: ['result'] as const, registers: [registry] }),
@@ -228,6 +232,8 @@ export async function startVteService(config: VteConfig, options: StartVteServic
     } finally {
       running = undefined;
     }
+    // The lag after the pass (the connectivity check measures it too); a failure shows in the next check.
+    if (state === 'running') await measureLag().catch((err: unknown) => log.debug({ err }, 'lag measurement failed'));
     await checkAlerts().catch(() => {});
     if (queued) {
       queued = false;
@@ -237,14 +243,25 @@ export async function startVteService(config: VteConfig, options: StartVteServic
     }
   };
 
+  /**
+   * Lag: the newest VTE run's timestamp minus the run watermark (both local VTE times, read in
+   * `timeZone`). Before the first watermark the reference is the oldest run at or after startAt.
+   */
+  const measureLag = async () => {
+    const newest = await source.readNewestRun();
+    const mark = sync.watermark('run');
+    let reference = mark?.timestamp;
+    if (newest && reference === undefined) reference = (await source.readRunBatch({ since: config.sync.startAt, limit: 1 }))[0]?.timestamp;
+    lagSeconds = newest && reference !== undefined
+      ? Math.max(0, Math.round((localToInstant(newest.timestamp, config.timeZone) - localToInstant(reference, config.timeZone)) / 1000))
+      : 0;
+    metrics.lag.set(lagSeconds);
+  };
+
   const check = async () => {
     const t = new Date(now()).toISOString();
     try {
-      const mark = sync.watermark('run');
-      const next = await source.readRunBatch({ ...(mark ? { after: mark } : { since: config.sync.startAt }), limit: 1 });
-      const first = next[0];
-      lagSeconds = first ? Math.max(0, Math.round((now() - localToInstant(first.timestamp, config.timeZone)) / 1000)) : 0;
-      metrics.lag.set(lagSeconds);
+      await measureLag();
       Object.assign(db, { reachable: true, checkedAt: t, error: undefined });
       metrics.up.set({ target: 'database' }, 1);
     } catch (err) {
