@@ -117,22 +117,7 @@ describe('VTE service', () => {
   });
 
   it('e-mails an alert when uploads fail, and rate-limits the next one', async () => {
-    const mails: string[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-      onData(stream, _session, callback) {
-        let text = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (d: string) => (text += d));
-        stream.on('end', () => {
-          mails.push(text);
-          callback();
-        });
-      },
-    });
-    smtp.listen(0, '127.0.0.1');
-    await once(smtp.server, 'listening');
-    const port = (smtp.server.address() as AddressInfo).port;
+    const { port, mails, close } = await smtpSink();
     try {
       const sim = await testSim();
       sim.faults.failNext(100_000, { status: 503, retryAfter: 0.01 });
@@ -154,7 +139,7 @@ describe('VTE service', () => {
       expect(mails[0]).toContain('ops@test.invalid');
       expect(mails[0]).toMatch(/pass stopped \(upload\)|check failed/);
     } finally {
-      await new Promise<void>((r) => smtp.close(() => r()));
+      await close();
     }
   });
 
