@@ -11,6 +11,7 @@ import { afterEach } from 'vitest';
 import type { WsjfReport } from '@tswats/sdk';
 import { createFilePipeline, type FilePipeline, type FilePipelineOptions } from '../src/pipeline/index.js';
 import type { FolderConfig } from '../src/types.js';
+import { tempDir } from './helpers.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../converters/test/fixtures/', import.meta.url));
 
@@ -125,4 +126,12 @@ export async function names(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** A temp root with a watch folder `in` (and where its state, Done and Error go). */
+export async function pipelineDirs(): Promise<{ root: string; watch: string; stateDir: string; done: string; error: string }> {
+  const root = await tempDir();
+  const watch = join(root, 'in');
+  await mkdir(watch);
+  return { root, watch, stateDir: join(root, 'state'), done: join(watch, 'Done'), error: join(watch, 'Error') };
 }

@@ -2,17 +2,12 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from './helpers.js';
-import { copyFixture, fixture, FIXTURES, folderConfig, memoryQueue, names, testPipeline, WSJF, WSTF, wstfVariant } from './pipeline-helpers.js';
+import { waitFor } from './helpers.js';
+import { copyFixture, fixture, FIXTURES, folderConfig, memoryQueue, names, testPipeline, WSJF, WSTF, wstfVariant, pipelineDirs } from './pipeline-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setup() {
-  const root = await tempDir();
-  const watch = join(root, 'in');
-  await mkdir(watch);
-  return { root, watch, stateDir: join(root, 'state'), done: join(watch, 'Done'), error: join(watch, 'Error') };
-}
+const setup = pipelineDirs;
 
 describe('file pipeline: post-actions', () => {
   it('never overwrites in Done or Error: same names get numbered', async () => {

@@ -2,17 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileConvertedEvent, FileFailedEvent } from '../src/pipeline/index.js';
-import { tempDir, waitFor } from './helpers.js';
-import { copyFixture, folderConfig, memoryQueue, names, testPipeline, WSTF, wstfVariant } from './pipeline-helpers.js';
+import { waitFor } from './helpers.js';
+import { copyFixture, folderConfig, memoryQueue, names, testPipeline, WSTF, wstfVariant, pipelineDirs } from './pipeline-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setup() {
-  const root = await tempDir();
-  const watch = join(root, 'in');
-  await mkdir(watch);
-  return { root, watch, stateDir: join(root, 'state'), done: join(watch, 'Done'), error: join(watch, 'Error') };
-}
+const setup = pipelineDirs;
 
 describe('file pipeline: scheduling, timeouts and back-pressure', () => {
   it('stops a conversion that never finishes, moves the file to Error, and goes on converting', async () => {

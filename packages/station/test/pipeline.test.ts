@@ -2,17 +2,12 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileConvertedEvent, FileFailedEvent } from '../src/pipeline/index.js';
-import { tempDir, waitFor } from './helpers.js';
-import { copyFixture, fixture, folderConfig, memoryQueue, names, SEICA_PANEL, testPipeline, WSJF, WSTF } from './pipeline-helpers.js';
+import { waitFor } from './helpers.js';
+import { copyFixture, fixture, folderConfig, memoryQueue, names, SEICA_PANEL, testPipeline, WSJF, WSTF, pipelineDirs } from './pipeline-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setup() {
-  const root = await tempDir();
-  const watch = join(root, 'in');
-  await mkdir(watch);
-  return { root, watch, stateDir: join(root, 'state'), done: join(watch, 'Done'), error: join(watch, 'Error') };
-}
+const setup = pipelineDirs;
 
 describe('file pipeline: finding and converting files', () => {
   it('converts the files present before start, queues every report, then moves each file to Done', async () => {

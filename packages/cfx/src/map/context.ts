@@ -2,6 +2,7 @@
  * What every mapper gets: the envelope, the resolved config, the per-process state, and helpers
  * that name the message and field in errors.
  */
+import { ReportValidationError, validateReport, type WsjfReport } from '@tswats/sdk';
 import type { CfxMappingConfig } from '../config.js';
 import type { CfxEnvelope } from '../envelope.js';
 import { CfxMappingError } from '../errors.js';
@@ -49,6 +50,17 @@ export class MapRun {
       problem,
       ...(cause === undefined ? {} : { cause }),
     });
+  }
+
+  /** Builds the report and runs the SDK's strict validation; an invalid report fails at `path`. */
+  validated<T extends WsjfReport>(path: string, report: T): T {
+    try {
+      validateReport(report);
+    } catch (e) {
+      if (e instanceof ReportValidationError) this.fail(path, `report is not valid: ${e.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, e);
+      throw e;
+    }
+    return report;
   }
 
   warn(text: string): void {

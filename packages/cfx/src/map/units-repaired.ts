@@ -2,7 +2,7 @@
  * UnitsRepaired -> one UUR report per repaired unit, referencing the unit's last UUT when the
  * report index knows it.
  */
-import { createUurReport, ReportValidationError, validateReport, type UurReport } from '@tswats/sdk';
+import { createUurReport, type UurReport } from '@tswats/sdk';
 import { arr, num, obj, str } from '../json.js';
 import type { MapRun } from './context.js';
 import { cfxReportId } from './ids.js';
@@ -86,13 +86,6 @@ export function mapUnitsRepaired(run: MapRun): UurReport[] {
         ...(lines.length ? { comment: clip(lines.join('\n'), 2000) } : {}),
       });
     });
-    const report = b.build({ consume: true });
-    try {
-      validateReport(report);
-    } catch (e) {
-      if (e instanceof ReportValidationError) run.fail(path, `report is not valid: ${e.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, e);
-      throw e;
-    }
-    return report;
+    return run.validated(path, b.build({ consume: true }));
   });
 }

@@ -1,7 +1,7 @@
 /**
  * UnitsTested and UnitsInspected -> one UUT report per unit.
  */
-import { createUutReport, ReportValidationError, validateReport, type UutReport } from '@tswats/sdk';
+import { createUutReport, type UutReport } from '@tswats/sdk';
 import { arr, num, obj, str } from '../json.js';
 import type { MapRun } from './context.js';
 import { cfxReportId } from './ids.js';
@@ -121,14 +121,7 @@ export function mapUnitsTestedOrInspected(run: MapRun, inspected: boolean): UutR
     if (station.assetSerial !== undefined) b.addAsset({ serialNumber: station.assetSerial, usageCount: 1 });
 
     tests.forEach((t, j) => addTestSequence(run, b.root, t, `${path}.${f.tests}[${j}]`, f.test));
-    const report = b.build({ consume: true });
-    try {
-      validateReport(report);
-    } catch (e) {
-      if (e instanceof ReportValidationError) run.fail(path, `report is not valid: ${e.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, e);
-      throw e;
-    }
-    return report;
+    return run.validated(path, b.build({ consume: true }));
   });
 }
 
