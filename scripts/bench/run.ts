@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConverters } from './converters.js';
 import { benchStation } from './station.js';
 import { benchVte } from './vte.js';
+import { benchCfx } from './cfx.js';
 
 export interface BenchSection {
   title: string;
@@ -29,6 +30,7 @@ const parts: Record<string, (o: { quick: boolean }) => Promise<BenchSection>> = 
   converters: benchConverters,
   station: benchStation,
   vte: benchVte,
+  cfx: benchCfx,
 };
 
 const sections: BenchSection[] = [];

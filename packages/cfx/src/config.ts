@@ -25,7 +25,7 @@ const rule = z.union([
 
 const processCode = z.number().int();
 
-const schema = z.strictObject({
+export const cfxMappingSchema = z.strictObject({
   /** CFX handle -> station. Handles are matched exactly, then case-insensitively. */
   stations: z.record(z.string(), station).default({}),
   defaults: z
@@ -68,6 +68,16 @@ const schema = z.strictObject({
       defaultFailCode: z.string().min(1).default('Repair'),
     })
     .prefault({}),
+  materials: z
+    .strictObject({
+      /**
+       * How WATS checks an installed sub-assembly (`AddChildUnit`): `part-number` (the child unit
+       * must have the part number CFX names; no box build needed) or `box-build` (it must fit the
+       * parent revision's box build/BOM in WATS). @default part-number
+       */
+      check: z.enum(['part-number', 'box-build']).default('part-number'),
+    })
+    .prefault({}),
   /** Convert values and limits to the base unit (kOhm -> Ohm, mV -> V, ms -> s). @default true */
   normalizeUnits: z.boolean().default(true),
   /** Time zone for CFX timestamps without an offset: 'UTC', '+01:00', an IANA name, or 'local'. */
@@ -77,13 +87,13 @@ const schema = z.strictObject({
 });
 
 /** The config as written (every field optional). */
-export type CfxMappingOptions = z.input<typeof schema>;
+export type CfxMappingOptions = z.input<typeof cfxMappingSchema>;
 /** The resolved config. */
-export type CfxMappingConfig = Readonly<z.output<typeof schema>>;
+export type CfxMappingConfig = Readonly<z.output<typeof cfxMappingSchema>>;
 
 /** Validates and defaults a CFX mapping config. Throws {@link CfxConfigError} listing every issue. */
 export function resolveCfxConfig(input: unknown = {}): CfxMappingConfig {
-  const parsed = schema.safeParse(input);
+  const parsed = cfxMappingSchema.safeParse(input);
   const issues: CfxConfigIssue[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));

@@ -1,7 +1,5 @@
 /**
  * @tswats/cfx: IPC-CFX (IPC-2591) messages to WATS. Explicit named exports only.
- * In progress: wire form, envelope, mapping and config exist; the AMQP transport, the bridge
- * service and the CLI come later (see docs/cfx.md).
  */
 export { CfxConfigError, CfxDecodeError, CfxMappingError } from './errors.js';
 export type { CfxConfigIssue, CfxDecodeReason } from './errors.js';
@@ -28,3 +26,22 @@ export { assetStateForE10 } from './map/assets.js';
 export { cfxReportId, uuidV5, CFX_REPORT_ID_NAMESPACE } from './map/ids.js';
 export { convertUnit, parseUnit } from './map/units.js';
 export type { ParsedUnit } from './map/units.js';
+// Transport and bridge.
+export { BrokerConnection, BrokerConnectError } from './amqp/connection.js';
+export { ConfirmingSender, SendError } from './amqp/sender.js';
+export type { OutgoingMessage } from './amqp/sender.js';
+export { CreditReceiver } from './amqp/receiver.js';
+export type { CreditReceiverOptions, InboundMessage, Outcome } from './amqp/receiver.js';
+export { describeBroker, parseBrokerUrl } from './amqp/settings.js';
+export type { BrokerSettings } from './amqp/settings.js';
+export { bridgeOptionsSchema, loadBridgeConfig, resolveBridgeConfig } from './bridge/config.js';
+export type { BridgeConfig, BridgeOptions, ResolveBridgeConfigOptions, ResolvedBridgeConfig } from './bridge/config.js';
+export { startBridge } from './bridge/bridge.js';
+export type { BridgeHandle, StartBridgeOptions } from './bridge/bridge.js';
+export type { BridgeProblem, BridgeState, BridgeStatus } from './bridge/status.js';
+export { WatsGate, unavailability } from './bridge/gate.js';
+export { fileLedger, memoryLedger } from './bridge/ledger.js';
+export type { EffectLedger } from './bridge/ledger.js';
+export { UnitCache } from './bridge/lookup.js';
+export { bodyBytes } from './wire.js';
+export { cfxMappingSchema } from './config.js';

@@ -159,7 +159,8 @@ export function decodeCfxBody(body: unknown, options: DecodeOptions = {}): CfxEn
   return [parseEnvelope(value, timeZone)];
 }
 
-function bodyBytes(body: unknown): Buffer {
+/** The bytes of a message body (Buffer, string, rhea Data section(s)); throws `CfxDecodeError` `bad-body` otherwise. */
+export function bodyBytes(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof body === 'string') return Buffer.from(body, 'utf8');

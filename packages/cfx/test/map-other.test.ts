@@ -134,10 +134,16 @@ describe('MaterialsInstalled', () => {
           parentPartNumber: 'RACK-19',
           childSerialNumber: 'PSU48-2026-000914',
           childPartNumber: 'PSU-48V',
+          checkPartNumber: 'PSU-48V',
         },
         referenceDesignator: 'PSU1',
       },
     ]);
+  });
+
+  it('with materials.check box-build, WATS checks the child against the box build instead', () => {
+    const r = mapEnvelope(envelope('materials-installed.json'), testConfig({ materials: { check: 'box-build' } }));
+    expect(r.productionUpdates[0]?.params).not.toHaveProperty('checkPartNumber');
   });
 });
 

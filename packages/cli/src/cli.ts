@@ -179,6 +179,46 @@ function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (guids: string[], opts) => (await import('./commands/vte.js')).runVteDlqReplay(guids, opts));
 
+  // IPC-CFX (AMQP 1.0 broker) → WATS.
+  const cfx = program.command('cfx').description('IPC-CFX messages → WATS: map envelope files, publish them, the bridge service and its status.');
+  const cfxConfig = (cmd: Command, what = 'bridge config file (YAML or JSON; default: built-in defaults + env CFX_BROKER_URL, CFX_BROKER_PASSWORD)') =>
+    cmd.option('-c, --config <file>', what);
+  cfxConfig(
+    cfx
+      .command('map')
+      .description('Map CFX envelope files (JSON, a JSON array batch, or .gz) to WATS reports and updates, as the bridge would; sends nothing.')
+      .argument('<files...>', 'envelope files')
+      .addHelpText('after', '\nstdout: a JSON array with {file, envelopes: [{index, messageName, uniqueId, status, reports, assetUpdates, productionUpdates, warnings, error?}], error} per file\n(with --out: the paths written). stderr: "# <file> [i] <Message> <UniqueID>: <status>, N reports, ..." per envelope.\nWorkStarted/WorkCompleted and UUTs are remembered across the files of one run (give them in order). Exit 1 if any file or envelope failed.'),
+    'bridge config file whose `mapping` section is used (default: the mapping defaults)',
+  )
+    .option('--out <dir>', 'write <file>.<n>.wsjf.json per report (and <file>.updates.json for asset/production updates) here')
+    .action(async (files: string[], opts) => (await import('./commands/cfx.js')).runCfxMap(files, opts));
+  cfxConfig(
+    cfx
+      .command('send')
+      .description('Publish CFX envelope files to the broker in the CFX wire form and wait until it accepts each message.')
+      .argument('<files...>', 'envelope files (JSON, a JSON array = one batched message, or .gz)')
+      .addHelpText(
+        'after',
+        '\nThe broker: broker.url of --config, else env CFX_BROKER_URL, else amqp://127.0.0.1:5672 without credentials\n(RabbitMQ 3.x logs such a connection in as amqp1_0.default_user, guest by default, which it allows from localhost only).\nGive credentials in the URL (amqp://user@host:5672) and env CFX_BROKER_PASSWORD.\nThe subject <Source>.<MessageName> is the routing key on /exchange/<x>. Exit 1 when a file is not valid CFX\n(nothing is sent), the broker cannot be reached within 10 s, the address does not exist, or the broker does not\naccept a message. Nothing bound for the subject: RabbitMQ 4.x releases the message (exit 1, "could not route");\nRabbitMQ 3.x accepts and drops it, so check the bindings (e.g. #.CFX.# on a topic exchange).',
+      ),
+  )
+    .option('--address <address>', 'where to publish (default: send.address of the config, else /exchange/amq.topic)')
+    .option('--gzip', 'compress the bodies (content-encoding gzip; default: send.gzip of the config)')
+    .option('--batch', 'send the envelopes of all files as one message (a JSON array)')
+    .action(async (files: string[], opts) => (await import('./commands/cfx.js')).runCfxSend(files, opts));
+  cfx
+    .command('bridge')
+    .description('Run the CFX → WATS bridge in the foreground (SIGTERM/SIGINT stop it gracefully: messages in flight finish or go back to the broker).')
+    .requiredOption('-c, --config <file>', 'bridge config file (YAML or JSON; see deploy/cfx/cfx-bridge.example.yaml)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace, silent (default: log.level of the config)')
+    .action(async (opts) => (await import('./commands/cfx.js')).runCfxBridge(opts));
+  cfxConfig(cfx.command('status').description("Show the running bridge's status (from its /status endpoint)."), 'bridge config file (its http section says where the status server is)')
+    .option('--url <url>', 'status server URL (default: from the config, else http://127.0.0.1:8089)')
+    .option('--token <token>', 'bearer token of the status server (default: http.token of the config)')
+    .option('--json', 'print the status JSON')
+    .action(async (opts) => (await import('./commands/cfx.js')).runCfxStatus(opts));
+
   return program;
 }
 

@@ -29,6 +29,37 @@ import { VERSION } from './version.js';
 /** How reports are checked before they are sent. */
 export type ValidationMode = 'strict' | 'truncate' | 'off';
 
+/** A request body as the client sends it: JSON is already a string; bytes, Blobs and FormData go as they are. */
+export type FetchBody = string | Uint8Array | ArrayBuffer | Blob | FormData;
+
+/** What the client passes to {@link FetchLike}: always these four fields, nothing else. */
+export interface FetchInit {
+  method: string;
+  /** Lower-case names; includes `content-type` except for FormData (the fetch sets the multipart boundary). */
+  headers: Headers;
+  body?: FetchBody | undefined;
+  /** Fires on the per-attempt timeout and on the caller's signal; the fetch must then reject. */
+  signal: AbortSignal;
+}
+
+/** The part of a fetch `Response` the client reads. The body is read once, with `text()` or `arrayBuffer()`. */
+export interface FetchResponseLike {
+  /** `status` is 2xx. */
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText?: string;
+  /** A real `Headers`: it becomes {@link APIResponse.headers} and {@link APIError.headers}. */
+  readonly headers: Headers;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * The `fetch` the client needs: `globalThis.fetch` fits, and so does `createNodeFetch()` from
+ * `@tswats/sdk/node`. Network failures must reject (any error); HTTP errors must resolve.
+ */
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
+
 /** Options for {@link WatsClient}. Every field is optional; the JSDoc gives the default and env var. */
 export interface ClientOptions {
   /**
@@ -52,8 +83,12 @@ export interface ClientOptions {
   validation?: ValidationMode;
   /** Headers added to every request. */
   defaultHeaders?: Record<string, string>;
-  /** A `fetch` implementation. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /**
+   * The HTTP transport: `globalThis.fetch` or anything shaped like it. On Node,
+   * `createNodeFetch()` from `@tswats/sdk/node` is about twice as fast.
+   * @default globalThis.fetch
+   */
+  fetch?: FetchLike;
   /** Where the SDK logs. @default console */
   logger?: Logger;
   /** How much it logs. @default env `TSWATS_LOG`, else 'warn' */
@@ -168,7 +203,7 @@ export class WatsClient {
   /** Internal (`/api/internal/...`) routes: not a stable contract; used only where public routes cannot do the job. */
   readonly internal: InternalResource;
   private readonly options: ClientOptions;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: FetchLike;
   private readonly log: Logger;
 
   constructor(options: ClientOptions = {}) {
@@ -199,7 +234,7 @@ export class WatsClient {
       defaultHeaders: Object.freeze({ ...options.defaultHeaders }),
       userAgent: `tswats-sdk/${VERSION} (${runtimeName()})${options.userAgentSuffix ? ` ${options.userAgentSuffix}` : ''}`,
     });
-    const f = options.fetch ?? globalThis.fetch;
+    const f: FetchLike | undefined = options.fetch ?? globalThis.fetch;
     if (typeof f !== 'function') {
       throw new WatsError('No fetch implementation: pass `fetch` in the options.', { code: 'WATS_ERR_CONFIG' });
     }
@@ -297,7 +332,7 @@ export class WatsClient {
     });
     const started = Date.now();
     try {
-      let response: Response;
+      let response: FetchResponseLike;
       try {
         response = await this.fetchImpl(url, { method: spec.method, headers, body, signal: controller.signal });
       } catch (err) {
@@ -407,13 +442,13 @@ function isBytes(body: unknown): body is Uint8Array | ArrayBuffer | Blob {
   );
 }
 
-function encodeBody(body: unknown): RequestInit['body'] {
+function encodeBody(body: unknown): FetchBody | undefined {
   if (body === undefined) return undefined;
-  if (typeof body === 'string' || isFormData(body) || isBytes(body)) return body as RequestInit['body'];
+  if (typeof body === 'string' || isFormData(body) || isBytes(body)) return body;
   return JSON.stringify(body);
 }
 
-async function readBody(response: Response, type: 'auto' | 'json' | 'text' | 'bytes'): Promise<unknown> {
+async function readBody(response: FetchResponseLike, type: 'auto' | 'json' | 'text' | 'bytes'): Promise<unknown> {
   if (type === 'bytes') return new Uint8Array(await response.arrayBuffer());
   const text = await response.text();
   if (type === 'text') return text;

@@ -1,6 +1,6 @@
 /** @tswats/station: the station service. Explicit named exports only. */
 export type * from './types.js';
-export { resolveStationConfig, loadStationOptions, StationConfigError, isLoopback, DEFAULT_HTTP_PORT } from './config/resolve.js';
+export { resolveStationConfig, loadStationOptions, readConfigDocument, readSecretFile, StationConfigError, isLoopback, DEFAULT_HTTP_PORT } from './config/resolve.js';
 export type { ConfigIssue, ResolveStationConfigOptions, ResolvedStationConfig } from './config/resolve.js';
 export { stationConfigJsonSchema, stationOptionsSchema, POST_ACTIONS } from './config/schema.js';
 export type { StationOptions, FolderOptions } from './config/schema.js';
@@ -16,6 +16,8 @@ export type { StatusServer, StatusServerOptions, StatusServerActions } from './h
 export { createStationMetrics } from './http/metrics.js';
 export type { StationMetrics } from './http/metrics.js';
 export { StationHttpError } from './http/errors.js';
+export { createServiceStatusServer } from './http/service-server.js';
+export type { ServiceStatusServer, ServiceStatusServerOptions } from './http/service-server.js';
 export { createSystemdNotifier } from './systemd/sd-notify.js';
 export type { SystemdNotifier, SystemdNotifierOptions } from './systemd/sd-notify.js';
 export { createLogger, flushLogger, closeLogger } from './log.js';

@@ -64,7 +64,5 @@ export { compareLocal, instantToLocal, localToInstant, shiftLocal } from './sync
 
 export { startVteService } from './service/service.js';
 export type { StartVteServiceOptions, VteServiceError, VteServiceHandle, VteServiceStatus } from './service/service.js';
-export { createVteStatusServer } from './service/http.js';
-export type { VteStatusServer, VteStatusServerOptions } from './service/http.js';
 export { createAlerter } from './service/alert.js';
 export type { VteAlerter, VteAlertSent } from './service/alert.js';

@@ -30,7 +30,13 @@ export function mapMaterialsInstalled(run: MapRun): ProductionUpdate[] {
         run.fail(`${path}.InstalledComponents[${j}].InstalledUnitIdentifier`, `no part number for sub-unit ${child}`);
       const u: ProductionUpdate = {
         method: 'addChildUnit',
-        params: { parentSerialNumber: parent, parentPartNumber: parentPart.partNumber, childSerialNumber: child, childPartNumber: childPn },
+        params: {
+          parentSerialNumber: parent,
+          parentPartNumber: parentPart.partNumber,
+          childSerialNumber: child,
+          childPartNumber: childPn,
+          ...(run.config.materials.check === 'part-number' ? { checkPartNumber: childPn } : {}),
+        },
       };
       const refDes = str(c, 'ReferenceDesignator');
       if (refDes !== undefined) u.referenceDesignator = refDes;

@@ -27,7 +27,8 @@ export type AssetUpdate =
 /** A call to make on `client.production`. */
 export interface ProductionUpdate {
   method: 'addChildUnit';
-  params: ChildUnitParams;
+  /** `checkPartNumber`: the child's part number WATS checks instead of the box build (config `materials.check`). */
+  params: ChildUnitParams & { checkPartNumber?: string };
   /** Where the sub-assembly sits (`InstalledComponent.ReferenceDesignator`). */
   referenceDesignator?: string;
   /** Panel position of the parent unit. */

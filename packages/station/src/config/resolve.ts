@@ -63,20 +63,9 @@ const DEFAULT_EXCLUDES = ['.*', '**/.*', '*.tmp', '**/*.tmp', '*.part', '**/*.pa
 /** Reads and checks a config file (YAML or JSON); paths in it are made absolute against its folder. */
 export async function loadStationOptions(file: string): Promise<StationOptions> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StationConfigError([{ path, message: code === 'ENOENT' ? 'config file not found' : `cannot read: ${(err as Error).message}` }]);
-  }
-  let raw: unknown;
-  try {
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos?.[0] ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
-    throw new StationConfigError([{ path, message: `not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}${where}: ${(err as Error).message.split('\n')[0]}` }]);
-  }
+  const doc = await readConfigDocument(path);
+  if (!doc.ok) throw new StationConfigError([{ path, message: doc.message }]);
+  let raw = doc.value;
   if (raw === null || raw === undefined) raw = {};
   const issues: ConfigIssue[] = [];
   const parsed = checkShape(raw, '', issues);
@@ -358,7 +347,11 @@ function dur(value: string | number | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseDuration(value) ?? fallback);
 }
 
-async function readSecretFile(path: string, key: string, issues: ConfigIssue[], warnings: string[]): Promise<string | undefined> {
+/**
+ * Reads a secret (token, password) from the first line of a file; an unreadable or empty file
+ * is an issue at `key`, a file others may read is a warning.
+ */
+export async function readSecretFile(path: string, key: string, issues: ConfigIssue[], warnings: string[]): Promise<string | undefined> {
   try {
     const st = statSync(path);
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
@@ -370,6 +363,27 @@ async function readSecretFile(path: string, key: string, issues: ConfigIssue[], 
   } catch (err) {
     issues.push({ path: key, message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     return undefined;
+  }
+}
+
+/**
+ * Reads a YAML or JSON config file (by extension; YAML otherwise). A failure says why, with the
+ * line and column for YAML syntax errors.
+ */
+export async function readConfigDocument(path: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'ENOENT' ? 'config file not found' : `cannot read: ${(err as Error).message}` };
+  }
+  const json = extname(path).toLowerCase() === '.json';
+  try {
+    return { ok: true, value: json ? JSON.parse(text) : parseYaml(text, { prettyErrors: true }) };
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos?.[0] ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+    return { ok: false, message: `not valid ${json ? 'JSON' : 'YAML'}${where}: ${(err as Error).message.split('\n')[0]}` };
   }
 }
 

@@ -4,7 +4,7 @@
  * status server with Prometheus metrics, e-mail alerts, and systemd notifications.
  */
 import { VERSION, WatsClient } from '@tswats/sdk';
-import { createLogger, createSystemdNotifier, type SystemdNotifier } from '@tswats/station';
+import { createLogger, createServiceStatusServer, createSystemdNotifier, type ServiceStatusServer, type SystemdNotifier } from '@tswats/station';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { VteConfig } from '../config/types.js';
@@ -13,7 +13,6 @@ import { createVteSync, type VteSync } from '../sync/sync.js';
 import { localToInstant } from '../sync/time.js';
 import type { SyncSummary } from '../sync/types.js';
 import { createAlerter, type VteAlerter } from './alert.js';
-import { createVteStatusServer, type VteStatusServer } from './http.js';
 
 export interface StartVteServiceOptions {
   /** @default a pino logger from `config.log` that redacts the secrets */
@@ -308,11 +307,11 @@ export async function startVteService(config: VteConfig, options: StartVteServic
     return true;
   };
 
-  let server: VteStatusServer | undefined;
+  let server: ServiceStatusServer | undefined;
   try {
     if (config.http.enabled) {
-      server = await createVteStatusServer({
-        config: config.http, status, runNow, log: log.child({ component: 'http' }),
+      server = await createServiceStatusServer({
+        config: config.http, realm: 'tswats-vte', status, runNow, log: log.child({ component: 'http' }),
         metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
       });
     }

@@ -1,31 +1,33 @@
 /**
- * The VTE service's status server on node:http, with the station's conventions: 127.0.0.1 by
- * default, a bearer token required when the address is not loopback (and then on every route
- * except /health/live), loopback Host names only without a token (DNS rebinding), and POST
- * only with `Content-Type: application/json` (no CORS preflight is ever answered).
+ * A small status server for the other services (VTE sync, CFX bridge) on node:http, with the
+ * station's conventions: 127.0.0.1 by default, a bearer token required when the address is not
+ * loopback (and then on every route except /health/live), loopback Host names only without a
+ * token (DNS rebinding), and POST only with `Content-Type: application/json` (no CORS preflight
+ * is ever answered). Routes: /health/live, /health/ready, /status, /metrics, POST /run.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLoopback } from '@tswats/station';
 import type { Logger } from 'pino';
-import type { VteHttpConfig } from '../config/types.js';
+import { isLoopback } from '../config/resolve.js';
 
-export interface VteStatusServerOptions {
-  config: Pick<VteHttpConfig, 'host' | 'port' | 'token'>;
+export interface ServiceStatusServerOptions {
+  config: { host: string; port: number; token?: string | undefined };
+  /** Realm of the `WWW-Authenticate` answer, e.g. `tswats-vte`. */
+  realm: string;
   status: () => { ready: boolean; reason?: string } & object;
   metrics: () => Promise<{ contentType: string; text: string }>;
-  /** POST /run: false when a pass was already running or queued. */
-  runNow: () => boolean;
+  /** POST /run: false when a run was already running or queued. Without it, POST /run answers 404. */
+  runNow?: () => boolean;
   log: Logger;
 }
 
-export interface VteStatusServer {
+export interface ServiceStatusServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export async function createVteStatusServer(o: VteStatusServerOptions): Promise<VteStatusServer> {
+export async function createServiceStatusServer(o: ServiceStatusServerOptions): Promise<ServiceStatusServer> {
   const host = o.config.host.trim() || '127.0.0.1';
   const token = o.config.token || undefined;
   if (!isLoopback(host) && !token) throw new Error(`the status server would listen on ${host} without a token: set http.token or listen on 127.0.0.1`);
@@ -52,10 +54,10 @@ export async function createVteStatusServer(o: VteStatusServerOptions): Promise<
       if (h === undefined || !(isLoopback(h) || h === host.toLowerCase())) return send(res, 403, { error: 'forbidden', message: 'Unexpected Host header; use 127.0.0.1 or localhost.' });
     }
     if (path !== '/health/live' && !authorized(req.headers.authorization)) {
-      return send(res, 401, { error: 'unauthorized', message: 'This route needs "Authorization: Bearer <http.token>".' }, undefined, { 'www-authenticate': 'Bearer realm="tswats-vte"' });
+      return send(res, 401, { error: 'unauthorized', message: 'This route needs "Authorization: Bearer <http.token>".' }, undefined, { 'www-authenticate': `Bearer realm="${o.realm}"` });
     }
     const method = req.method ?? 'GET';
-    if (path === '/run') {
+    if (path === '/run' && o.runNow) {
       if (method !== 'POST') return send(res, 405, { error: 'method not allowed' }, undefined, { allow: 'POST' });
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'unsupported media type', message: 'Send Content-Type: application/json.' });
       for await (const _ of req) void _; // drain the body (ignored)

@@ -1,0 +1,82 @@
+/**
+ * Part numbers of units that CFX messages do not carry, from WATS: the newest report of the
+ * serial number (`GET /api/Report/Query/Header`, OData filter on serialNumber, newest first).
+ * WATS production's own unit route needs the part number already, so reports are where a
+ * serial number alone can be looked up.
+ *
+ * Mapping is synchronous, so the bridge first finds which serial numbers a message needs
+ * (`missing`), fetches them (`fetch`), then maps with `lookup` reading the cache.
+ */
+import { eq, type WatsClient } from '@tswats/sdk';
+import type { KnownUnit, UnitLookup } from '../map/types.js';
+
+interface Entry {
+  unit: KnownUnit | undefined;
+  expires: number;
+}
+
+export interface UnitCacheOptions {
+  ttlMs: number;
+  negativeTtlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+export class UnitCache {
+  private readonly entries = new Map<string, Entry>();
+  hits = 0;
+  misses = 0;
+  private readonly now: () => number;
+
+  private readonly options: UnitCacheOptions;
+
+  constructor(options: UnitCacheOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The synchronous lookup mapping uses (cache only). */
+  readonly lookup: UnitLookup = (sn) => {
+    const e = this.entries.get(sn);
+    if (e && e.expires > this.now()) {
+      this.hits++;
+      return e.unit;
+    }
+    return undefined;
+  };
+
+  /** Whether the cache has a current answer (found or not) for `sn`. */
+  knows(sn: string): boolean {
+    const e = this.entries.get(sn);
+    return e !== undefined && e.expires > this.now();
+  }
+
+  /** Asks WATS for every serial number in `serials` that the cache does not know. Errors propagate (the gate retries). */
+  async fetch(client: WatsClient, serials: Iterable<string>, signal?: AbortSignal): Promise<void> {
+    for (const sn of new Set(serials)) {
+      if (this.knows(sn)) continue;
+      this.misses++;
+      const page = await client.reports.queryHeaders(
+        { filter: eq('serialNumber', sn), orderBy: ['start desc'], top: 1, select: ['partNumber', 'revision', 'serialNumber', 'start'] },
+        signal ? { signal } : {},
+      );
+      const h = page[0];
+      const unit: KnownUnit | undefined = h?.partNumber ? { partNumber: h.partNumber, ...(h.revision ? { revision: h.revision } : {}) } : undefined;
+      this.set(sn, unit);
+    }
+  }
+
+  set(sn: string, unit: KnownUnit | undefined): void {
+    this.entries.delete(sn);
+    this.entries.set(sn, { unit, expires: this.now() + (unit ? this.options.ttlMs : this.options.negativeTtlMs) });
+    while (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

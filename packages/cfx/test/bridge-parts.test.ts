@@ -1,0 +1,160 @@
+/** The bridge's parts on their own: WATS gate, effect ledger, unit cache, config resolution. */
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APIConnectionError, APIError, AuthenticationError, BadRequestError } from '@tswats/sdk';
+import { CfxConfigError, UnitCache, WatsGate, fileLedger, memoryLedger, resolveBridgeConfig, unavailability } from '@tswats/cfx';
+import { tempDir } from './broker-helpers.js';
+
+const down = () => new APIConnectionError({ message: 'connect ECONNREFUSED 127.0.0.1:1' } as never);
+const status = (s: number) => APIError.generate({ status: s, headers: new Headers(), body: { message: `status ${s}` }, method: 'POST', url: 'http://x/api' } as never);
+
+describe('WatsGate', () => {
+  it('classifies failures: connection errors, 5xx, 429 and 408 are "down"; 401/403 "unauthorized"; other 4xx are not about availability', () => {
+    expect(unavailability(down())).toBe('down');
+    for (const s of [500, 502, 503, 504, 429, 408]) expect(unavailability(status(s))).toBe('down');
+    expect(unavailability(status(401))).toBe('unauthorized');
+    expect(unavailability(status(403))).toBe('unauthorized');
+    for (const s of [400, 404, 409, 422]) expect(unavailability(status(s))).toBeUndefined();
+    expect(unavailability(new Error('bug'))).toBeUndefined();
+  });
+
+  it('closes on an outage, holds every caller, lets one probe through after the backoff, opens for all when it succeeds', async () => {
+    const changes: string[] = [];
+    const gate = new WatsGate({ initialDelayMs: 50, maxDelayMs: 200, onChange: (s) => changes.push(s) });
+    let up = false;
+    let calls = 0;
+    const call = async () => {
+      calls++;
+      if (!up) throw down();
+      return 'ok';
+    };
+    const results = Promise.all(Array.from({ length: 5 }, () => gate.run(call)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gate.state).toBe('down');
+    // 5 first attempts, then one probe at a time with growing delays: far fewer than 5 per probe round.
+    const during = calls;
+    expect(during).toBeLessThan(5 + 6);
+    up = true;
+    expect(await results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(gate.state).toBe('open');
+    expect(changes).toEqual(['down', 'open']);
+    gate.close();
+  });
+
+  it('a request WATS refuses (400) passes straight through without closing the gate', async () => {
+    const gate = new WatsGate({ initialDelayMs: 10, maxDelayMs: 10 });
+    await expect(gate.run(async () => Promise.reject(status(400)))).rejects.toBeInstanceOf(BadRequestError);
+    expect(gate.state).toBe('open');
+  });
+
+  it('401 makes the gate "unauthorized"; an aborted caller stops waiting; close() releases everyone', async () => {
+    const gate = new WatsGate({ initialDelayMs: 10_000, maxDelayMs: 10_000 });
+    const first = gate.run(async () => Promise.reject(status(401)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gate.state).toBe('unauthorized');
+    expect(gate.reason).toMatch(/401/);
+    const ac = new AbortController();
+    const waiting = gate.run(async () => 'never', ac.signal);
+    ac.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    gate.close();
+    await expect(first).rejects.toThrow(/closing/);
+    expect(AuthenticationError).toBeDefined();
+  });
+});
+
+describe('effect ledger', () => {
+  it('a file ledger remembers across restarts and compacts to the newest keys', async () => {
+    const dir = await tempDir();
+    const a = fileLedger(dir, 3);
+    for (const k of ['r:1', 'r:2', 'a:m1:0']) a.add(k);
+    a.add('r:1'); // already there: no second line
+    a.close();
+    expect((await readFile(join(dir, 'effects.log'), 'utf8')).split('\n').filter(Boolean)).toEqual(['r:1', 'r:2', 'a:m1:0']);
+    const b = fileLedger(dir, 3);
+    expect(b.has('r:2') && b.has('a:m1:0')).toBe(true);
+    for (const k of ['r:3', 'r:4', 'r:5', 'r:6']) b.add(k); // 7 lines > 2 × 3: compacted
+    b.close();
+    const c = fileLedger(dir, 3);
+    expect(c.size).toBe(3);
+    expect(c.has('r:6') && c.has('r:5') && c.has('r:4')).toBe(true);
+    expect(c.has('r:1')).toBe(false);
+    c.close();
+  });
+
+  it('a memory ledger keeps at most maxEntries, oldest out first', () => {
+    const l = memoryLedger(2);
+    l.add('x');
+    l.add('y');
+    l.add('z');
+    expect([l.has('x'), l.has('y'), l.has('z'), l.size]).toEqual([false, true, true, 2]);
+  });
+});
+
+describe('UnitCache', () => {
+  it('answers from the cache only, for as long as the ttl (found) or negativeTtl (not found) says', () => {
+    let now = 0;
+    const cache = new UnitCache({ ttlMs: 1000, negativeTtlMs: 100, maxEntries: 10, now: () => now });
+    cache.set('A', { partNumber: 'PN-A', revision: '2' });
+    cache.set('B', undefined);
+    expect(cache.lookup('A')).toEqual({ partNumber: 'PN-A', revision: '2' });
+    expect([cache.knows('A'), cache.knows('B'), cache.knows('C')]).toEqual([true, true, false]);
+    now = 500;
+    expect(cache.knows('B')).toBe(false);
+    expect(cache.knows('A')).toBe(true);
+    now = 1500;
+    expect(cache.lookup('A')).toBeUndefined();
+  });
+});
+
+describe('resolveBridgeConfig', () => {
+  it('defaults, env over file, secrets from files relative to the config folder', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'wats.token'), 'c2VjcmV0\n');
+    await chmod(join(dir, 'wats.token'), 0o600);
+    await writeFile(join(dir, 'broker.pw'), 'pw-from-file\n');
+    await chmod(join(dir, 'broker.pw'), 0o600);
+    const { config, warnings } = await resolveBridgeConfig(
+      { broker: { url: 'amqp://cfx@broker.local:5673/factory', passwordFile: 'broker.pw' }, wats: { url: 'https://acme.wats.com', tokenFile: 'wats.token' }, dataDir: 'data' },
+      { baseDir: dir, env: { WATS_BASE_URL: 'https://other.wats.com' } },
+    );
+    expect(config.broker).toMatchObject({ host: 'broker.local', port: 5673, username: 'cfx', password: 'pw-from-file', vhost: 'factory', source: '/queue/cfx-wats', deadLetter: '/queue/cfx-wats-dead', credit: 100 });
+    expect(config.wats).toMatchObject({ url: 'https://other.wats.com', token: 'c2VjcmV0', timeoutMs: 30_000, concurrency: 16 });
+    expect(config.dataDir).toBe(join(dir, 'data'));
+    expect(config.unknownMessages).toBe('accept');
+    expect(config.mapping.defaults.location).toBe('CFX');
+    expect(warnings).toEqual([]);
+  });
+
+  it('reports every problem with its path in one error, mapping problems included', async () => {
+    const err = await resolveBridgeConfig(
+      {
+        broker: { url: 'http://x', credit: 0, source: '/queue/a', deadLetter: '/queue/a', reconnect: { initialDelay: 'soon' } },
+        http: { host: '0.0.0.0' },
+        bogus: 1,
+        mapping: { timeZone: 'Mars/Olympus' },
+      },
+      { env: {} },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CfxConfigError);
+    const paths = (err as CfxConfigError).issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['broker.credit', '', 'mapping.timeZone']));
+    const err2 = await resolveBridgeConfig(
+      { broker: { url: 'http://x', source: '/queue/a', deadLetter: '/queue/a', reconnect: { initialDelay: 'soon' } }, http: { host: '0.0.0.0' }, mapping: { timeZone: 'Mars/Olympus' } },
+      { env: {} },
+    ).catch((e: unknown) => e);
+    const issues = (err2 as CfxConfigError).issues;
+    expect(issues.map((i) => i.path).sort()).toEqual(['broker.deadLetter', 'broker.reconnect.initialDelay', 'broker.url', 'http.token', 'mapping.timeZone', 'wats.url']);
+    expect((err2 as Error).message).toMatch(/unsupported scheme "http:"/);
+  });
+
+  it('env CFX_BROKER_URL and CFX_BROKER_PASSWORD override the file; a password in the file is a warning', async () => {
+    const { config, warnings } = await resolveBridgeConfig(
+      { broker: { url: 'amqp://a:5672', password: 'inline' }, wats: { url: 'http://127.0.0.1:1' } },
+      { env: { CFX_BROKER_URL: 'amqps://guest@b.example:5671', CFX_BROKER_PASSWORD: 'from-env' } },
+    );
+    expect(config.broker).toMatchObject({ host: 'b.example', port: 5671, tls: true, username: 'guest', password: 'from-env' });
+    expect(warnings.join('\n')).toMatch(/broker.password is in the config file/);
+  });
+});
