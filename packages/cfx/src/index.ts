@@ -34,7 +34,7 @@ export { CreditReceiver } from './amqp/receiver.js';
 export type { CreditReceiverOptions, InboundMessage, Outcome } from './amqp/receiver.js';
 export { describeBroker, parseBrokerUrl } from './amqp/settings.js';
 export type { BrokerSettings } from './amqp/settings.js';
-export { bridgeOptionsSchema, loadBridgeConfig, resolveBridgeConfig } from './bridge/config.js';
+export { bridgeConfigJsonSchema, bridgeOptionsSchema, loadBridgeConfig, resolveBridgeConfig } from './bridge/config.js';
 export type { BridgeConfig, BridgeOptions, ResolveBridgeConfigOptions, ResolvedBridgeConfig } from './bridge/config.js';
 export { startBridge } from './bridge/bridge.js';
 export type { BridgeHandle, StartBridgeOptions } from './bridge/bridge.js';

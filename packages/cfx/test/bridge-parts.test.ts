@@ -1,9 +1,12 @@
 /** The bridge's parts on their own: WATS gate, effect ledger, unit cache, config resolution. */
+import { readFileSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError, APIError, AuthenticationError, BadRequestError } from '@tswats/sdk';
-import { CfxConfigError, UnitCache, WatsGate, fileLedger, memoryLedger, resolveBridgeConfig, unavailability } from '@tswats/cfx';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { CfxConfigError, UnitCache, WatsGate, bridgeConfigJsonSchema, fileLedger, memoryLedger, resolveBridgeConfig, unavailability } from '@tswats/cfx';
 import { tempDir } from './broker-helpers.js';
 
 const down = () => new APIConnectionError({ message: 'connect ECONNREFUSED 127.0.0.1:1' } as never);
@@ -109,6 +112,17 @@ describe('UnitCache', () => {
 });
 
 describe('resolveBridgeConfig', () => {
+  it('the committed JSON Schema is the generated one, and the example config validates against it', () => {
+    const committed = JSON.parse(readFileSync(new URL('../schema/cfx-bridge-config.schema.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(bridgeConfigJsonSchema());
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+    const validate = ajv.compile(bridgeConfigJsonSchema());
+    const example = parseYaml(readFileSync(new URL('../../../deploy/cfx/cfx-bridge.example.yaml', import.meta.url), 'utf8'));
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ broker: { credit: 0 } })).toBe(false);
+    expect(validate({ mapping: { processCodes: { repair: 'x' } } })).toBe(false);
+  });
+
   it('defaults, env over file, secrets from files relative to the config folder', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'wats.token'), 'c2VjcmV0\n');

@@ -27,25 +27,12 @@ import {
 } from '@tswats/cfx';
 import { startSim, type SimHandle } from '@tswats/sim';
 import pino from 'pino';
+import { TEST_MAPPING } from './helpers.js';
 
 export const BROKER_URL = process.env.CFX_TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const AMQP091_URL = process.env.CFX_TEST_AMQP091_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-export const TEST_MAPPING = {
-  stations: {
-    'Acme.FCT3000.SN0042': { machineName: 'FCT-42', location: 'Line 3', assetSerial: 'FCT3000-0042' },
-    'Acme.AOI7.SN0007': { machineName: 'AOI-7', location: 'Line 3 SMT' },
-    'Acme.Rework.Bench2': { machineName: 'REWORK-2', location: 'Repair' },
-  },
-  partNumbers: {
-    recipes: { 'PSU-48V-FCT': { partNumber: 'PSU-48V', revision: 'C' } },
-    rules: [
-      { prefix: 'RACK-', partNumber: 'RACK-19', revision: 'A' },
-      { pattern: '^PSU48-\\d{4}-', partNumber: 'PSU-48V', revision: 'C' },
-    ],
-  },
-  processCodes: { byTestMethod: { FCT: 20 }, byInspectionMethod: { AOI: 30 }, repair: 500 },
-};
+export { TEST_MAPPING };
 
 /** A topic exchange + durable queue bound with `#.CFX.#` (and its dead-letter queue), removed after the test. */
 export async function testTopology(options: { bindings?: string[]; amqp091Url?: string } = {}): Promise<{ exchange: string; queue: string; dlq: string; depth(q?: string): Promise<number> }> {

@@ -19,22 +19,27 @@ export function envelope(name: string): CfxEnvelope {
   return list[0]!;
 }
 
-/** The mapping config the tests use. */
+/** The mapping config the tests use (as written in a config file). */
+export const TEST_MAPPING = {
+  stations: {
+    'Acme.FCT3000.SN0042': { machineName: 'FCT-42', location: 'Line 3', assetSerial: 'FCT3000-0042' },
+    'Acme.AOI7.SN0007': { machineName: 'AOI-7', location: 'Line 3 SMT' },
+    'Acme.Rework.Bench2': { machineName: 'REWORK-2', location: 'Repair' },
+  },
+  partNumbers: {
+    recipes: { 'PSU-48V-FCT': { partNumber: 'PSU-48V', revision: 'C' } },
+    rules: [
+      { prefix: 'RACK-', partNumber: 'RACK-19', revision: 'A' },
+      { pattern: '^PSU48-\\d{4}-', partNumber: 'PSU-48V', revision: 'C' },
+    ],
+  },
+  processCodes: { byTestMethod: { FCT: 20 }, byInspectionMethod: { AOI: 30 }, repair: 500 },
+};
+
+/** The mapping config the tests use, resolved. */
 export function testConfig(overrides: Record<string, unknown> = {}): CfxMappingConfig {
   return resolveCfxConfig({
-    stations: {
-      'Acme.FCT3000.SN0042': { machineName: 'FCT-42', location: 'Line 3', assetSerial: 'FCT3000-0042' },
-      'Acme.AOI7.SN0007': { machineName: 'AOI-7', location: 'Line 3 SMT' },
-      'Acme.Rework.Bench2': { machineName: 'REWORK-2', location: 'Repair' },
-    },
-    partNumbers: {
-      recipes: { 'PSU-48V-FCT': { partNumber: 'PSU-48V', revision: 'C' } },
-      rules: [
-        { prefix: 'RACK-', partNumber: 'RACK-19', revision: 'A' },
-        { pattern: '^PSU48-\\d{4}-', partNumber: 'PSU-48V', revision: 'C' },
-      ],
-    },
-    processCodes: { byTestMethod: { FCT: 20 }, byInspectionMethod: { AOI: 30 }, repair: 500 },
+    ...TEST_MAPPING,
     ...overrides,
   });
 }

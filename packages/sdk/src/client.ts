@@ -205,6 +205,10 @@ export class WatsClient {
   private readonly options: ClientOptions;
   private readonly fetchImpl: FetchLike;
   private readonly log: Logger;
+  /** Whether debug lines are written (their arguments are only built then). */
+  private readonly debugOn: boolean;
+  /** `buildUrl` results for query-less paths (a path's URL never changes for one client). */
+  private readonly plainUrls = new Map<string, string>();
 
   constructor(options: ClientOptions = {}) {
     this.options = { ...options };
@@ -240,6 +244,7 @@ export class WatsClient {
     }
     this.fetchImpl = f;
     this.log = levelLogger(options.logger ?? console, level);
+    this.debugOn = level === 'debug';
     this.reports = new ReportsResource(this);
     this.app = new AppResource(this);
     this.production = new ProductionResource(this);
@@ -326,10 +331,12 @@ export class WatsClient {
     const onUserAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onUserAbort, { once: true });
 
-    this.log.debug(`[${logId}] ${spec.method} ${url}`, {
-      headers: redactHeaders(headers),
-      ...(retryOf ? { retryOf } : {}),
-    });
+    if (this.debugOn) {
+      this.log.debug(`[${logId}] ${spec.method} ${url}`, {
+        headers: redactHeaders(headers),
+        ...(retryOf ? { retryOf } : {}),
+      });
+    }
     const started = Date.now();
     try {
       let response: FetchResponseLike;
@@ -345,7 +352,7 @@ export class WatsClient {
         throw this.transportError(err, options.signal, timedOut, timeoutMs, spec, url);
       }
       const requestId = response.headers.get('request-id') ?? response.headers.get('x-request-id') ?? undefined;
-      this.log.debug(`[${logId}] ${response.status} in ${Date.now() - started} ms`, requestId ? { requestId } : {});
+      if (this.debugOn) this.log.debug(`[${logId}] ${response.status} in ${Date.now() - started} ms`, requestId ? { requestId } : {});
       if (!response.ok) {
         throw APIError.generate({
           status: response.status,
@@ -379,12 +386,20 @@ export class WatsClient {
   }
 
   private buildUrl(spec: RequestSpec): string {
+    const plain = spec.query === undefined || Object.keys(spec.query).length === 0;
+    if (plain) {
+      const known = this.plainUrls.get(spec.path);
+      if (known !== undefined) return known;
+    }
     const url = new URL(this.config.baseUrl + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) {
       if (v !== undefined) url.searchParams.append(k, String(v));
     }
     // URLSearchParams writes spaces as '+'; OData servers expect %20, so do the same as browsers' encodeURIComponent.
-    return url.toString().replace(/\+/g, '%20');
+    const text = url.toString().replace(/\+/g, '%20');
+    // Only fixed paths are remembered (ids in paths would grow the map without bound).
+    if (plain && this.plainUrls.size < 64 && !/[0-9a-f]{8}-|\d{3,}/i.test(spec.path)) this.plainUrls.set(spec.path, text);
+    return text;
   }
 
   private buildHeaders(spec: RequestSpec, options: RequestOptions): Headers {

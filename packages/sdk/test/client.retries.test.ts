@@ -4,26 +4,13 @@ import {
   APIConnectionTimeoutError,
   APIUserAbortError,
   BadRequestError,
-  createUutReport,
   InternalServerError,
   RateLimitError,
   type UutReport,
 } from '@tswats/sdk';
-import { clientFor, testSim } from './helpers.js';
+import { clientFor, testSim, smallReport as sharedSmallReport } from './helpers.js';
 
-function smallReport(serial = 'SN-R1'): UutReport {
-  const b = createUutReport({
-    partNumber: 'PN-R',
-    revision: 'A',
-    serialNumber: serial,
-    processCode: 10,
-    stationName: 'ST-1',
-    location: 'Lab',
-    purpose: 'Development',
-  });
-  b.root.addNumeric('V', { value: 5, unit: 'V', compOp: 'GELE', lowLimit: 4.5, highLimit: 5.5 });
-  return b.build();
-}
+const smallReport = (serial = 'SN-R1'): UutReport => sharedSmallReport(serial, 'PN-R');
 
 describe('the retry policy', () => {
   it('retries 503s and succeeds, honouring Retry-After', async () => {

@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { startSim, type SimHandle, type SimOptions } from '@tswats/sim';
-import { WatsClient, type ClientOptions, type Logger } from '@tswats/sdk';
+import { WatsClient, createUutReport, type ClientOptions, type Logger, type UutReport } from '@tswats/sdk';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const open: SimHandle[] = [];
@@ -67,3 +67,10 @@ export const WSJF_FIXTURES = [
   'WATS - WSJF UUT Example file.json',
   'WATS - WSJF UUR Example file.json',
 ];
+
+/** A small valid UUT with one numeric step (retry, transport and fetch tests). */
+export function smallReport(serial: string, partNumber = 'PN-R'): UutReport {
+  const b = createUutReport({ partNumber, revision: 'A', serialNumber: serial, processCode: 10, stationName: 'ST-1', location: 'Lab', purpose: 'Development' });
+  b.root.addNumeric('V', { value: 5, unit: 'V', compOp: 'GELE', lowLimit: 4.5, highLimit: 5.5 });
+  return b.build();
+}

@@ -7,7 +7,6 @@ import {
   APIError,
   APIUserAbortError,
   BadRequestError,
-  createUutReport,
   InternalServerError,
   NotFoundError,
   parseRetryAfter,
@@ -16,7 +15,7 @@ import {
   type UutReport,
 } from '@tswats/sdk';
 import { createNodeFetch, type NodeFetch } from '@tswats/sdk/node';
-import { clientFor, testSim, wsjfFixture } from './helpers.js';
+import { clientFor, testSim, wsjfFixture, smallReport as sharedSmallReport } from './helpers.js';
 
 const fetches: NodeFetch[] = [];
 const servers: Server[] = [];
@@ -32,19 +31,7 @@ function nodeFetch(options?: Parameters<typeof createNodeFetch>[0]): NodeFetch {
   return f;
 }
 
-function smallReport(serial = 'SN-NF1'): UutReport {
-  const b = createUutReport({
-    partNumber: 'PN-NF',
-    revision: 'A',
-    serialNumber: serial,
-    processCode: 10,
-    stationName: 'ST-1',
-    location: 'Lab',
-    purpose: 'Development',
-  });
-  b.root.addNumeric('V', { value: 5, unit: 'V', compOp: 'GELE', lowLimit: 4.5, highLimit: 5.5 });
-  return b.build();
-}
+const smallReport = (serial = 'SN-NF1'): UutReport => sharedSmallReport(serial, 'PN-NF');
 
 /** A plain HTTP server for what the simulator does not do (request ids, redirects, odd bodies). */
 async function plainServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {

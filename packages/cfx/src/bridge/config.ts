@@ -21,28 +21,28 @@ export const bridgeOptionsSchema = z.strictObject({
   broker: z
     .strictObject({
       /** `amqp://host:5672` or `amqps://host:5671`, optional `user[:password]@` and `/vhost`. @default amqp://127.0.0.1:5672 */
-      url: z.string().optional(),
+      url: z.string().optional().describe('amqp://host:5672 or amqps://host:5671, optional user[:password]@ and /vhost. (default: amqp://127.0.0.1:5672)'),
       username: z.string().optional(),
       password: z.string().optional(),
       /** First line of this file is the password. */
-      passwordFile: z.string().optional(),
+      passwordFile: z.string().optional().describe('First line of this file is the password.'),
       vhost: z.string().optional(),
       /** Where CFX messages are consumed: `/queue/cfx-wats` (RabbitMQ 3.x), `/queues/cfx-wats` (4.x)… */
-      source: z.string().min(1).default('/queue/cfx-wats'),
+      source: z.string().min(1).default('/queue/cfx-wats').describe('Where CFX messages are consumed: /queue/cfx-wats (RabbitMQ 3.x), /queues/cfx-wats (4.x)…'),
       /**
        * Where unprocessable messages go, with the reason in application properties. `null`:
        * reject them instead (the queue's own dead-letter policy then applies).
        */
-      deadLetter: z.string().min(1).nullable().default('/queue/cfx-wats-dead'),
+      deadLetter: z.string().min(1).nullable().default('/queue/cfx-wats-dead').describe('Where unprocessable messages go, with the reason in application properties. null: reject them instead (the queue\'s own dead-letter policy then applies).'),
       /** Messages in flight (received and not yet settled). @default 100 */
-      credit: z.number().int().min(1).max(10_000).default(100),
+      credit: z.number().int().min(1).max(10_000).default(100).describe('Messages in flight (received and not yet settled). (default: 100)'),
       reconnect: z
         .strictObject({ initialDelay: duration.default('500ms'), maxDelay: duration.default('30s') })
         .prefault({}),
       /** AMQP idle time-out; 0 turns heartbeats off. @default 60s */
       idleTimeout: duration.default('60s'),
       /** Container id shown in the broker's connection list. @default tswats-cfx-<host>-<random> */
-      containerId: z.string().min(1).optional(),
+      containerId: z.string().min(1).optional().describe('Container id shown in the broker\'s connection list. (default: tswats-cfx-<host>-<random>)'),
       tls: z
         .strictObject({
           caFile: z.string().optional(),
@@ -56,22 +56,22 @@ export const bridgeOptionsSchema = z.strictObject({
   wats: z
     .strictObject({
       /** The WATS server. @default env WATS_BASE_URL */
-      url: z.string().optional(),
+      url: z.string().optional().describe('The WATS server. (default: env WATS_BASE_URL)'),
       token: z.string().optional(),
       tokenFile: z.string().optional(),
       /** Per-request time-out. @default 30s */
       timeout: duration.default('30s'),
       /** WATS calls at once. @default 16 */
-      concurrency: z.number().int().min(1).max(256).default(16),
+      concurrency: z.number().int().min(1).max(256).default(16).describe('WATS calls at once. (default: 16)'),
     })
     .prefault({}),
   /** When WATS is unreachable: first and longest wait between probes. */
-  retry: z.strictObject({ initialDelay: duration.default('1s'), maxDelay: duration.default('60s') }).prefault({}),
+  retry: z.strictObject({ initialDelay: duration.default('1s'), maxDelay: duration.default('60s') }).prefault({}).describe('When WATS is unreachable: first and longest wait between probes.'),
   /**
    * Messages whose name this bridge does not map: `accept` (count and drop), `release` (give
    * back to the broker, for a queue shared with another consumer), `dead-letter`.
    */
-  unknownMessages: z.enum(['accept', 'release', 'dead-letter']).default('accept'),
+  unknownMessages: z.enum(['accept', 'release', 'dead-letter']).default('accept').describe('Messages whose name this bridge does not map: accept (count and drop), release (give back to the broker, for a queue shared with another consumer), dead-letter.'),
   /** Part numbers of units from WATS (newest report of the serial number) when no rule gives one. */
   lookup: z
     .strictObject({
@@ -82,12 +82,12 @@ export const bridgeOptionsSchema = z.strictObject({
       negativeTtl: duration.default('5m'),
       maxEntries: z.number().int().min(1).default(50_000),
     })
-    .prefault({}),
+    .prefault({}).describe('Part numbers of units from WATS (newest report of the serial number) when no rule gives one.'),
   /**
    * Folder for the effect ledger (which WATS calls of which message are done, so a redelivered
    * message repeats none of them). Without it the ledger lives in memory only.
    */
-  dataDir: z.string().optional(),
+  dataDir: z.string().optional().describe('Folder for the effect ledger (which WATS calls of which message are done, so a redelivered message repeats none of them). Without it the ledger lives in memory only.'),
   http: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -104,15 +104,30 @@ export const bridgeOptionsSchema = z.strictObject({
   send: z
     .strictObject({
       /** `/exchange/cfx` (3.x: routing key = subject), `/exchanges/cfx` (4.x), or a queue. @default /exchange/amq.topic */
-      address: z.string().min(1).default('/exchange/amq.topic'),
+      address: z.string().min(1).default('/exchange/amq.topic').describe('/exchange/cfx (3.x: routing key = subject), /exchanges/cfx (4.x), or a queue. (default: /exchange/amq.topic)'),
       gzip: z.boolean().default(false),
     })
-    .prefault({}),
+    .prefault({}).describe('tswats cfx send: where to publish and how.'),
   /** How CFX messages become WATS data (see docs/cfx.md). */
-  mapping: z.unknown().optional(),
+  mapping: z.unknown().optional().describe('How CFX messages become WATS data (see docs/cfx.md).'),
 });
 
 export type BridgeOptions = z.input<typeof bridgeOptionsSchema>;
+
+/**
+ * The config file's JSON Schema (draft 2020-12), `mapping` included, for editors and CI checks
+ * (`packages/cfx/schema/cfx-bridge-config.schema.json`, `npm run gen:cfx-schema`).
+ */
+export function bridgeConfigJsonSchema(): Record<string, unknown> {
+  const full = bridgeOptionsSchema.extend({ mapping: cfxMappingSchema.optional().describe('How CFX messages become WATS data (see docs/cfx.md).') });
+  const schema = z.toJSONSchema(full, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://tswats.dev/schema/cfx-bridge-config.schema.json',
+    title: 'tswats CFX bridge configuration',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}
 
 /** The resolved bridge config. */
 export interface BridgeConfig {
