@@ -11,12 +11,36 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Lower-case forms of ASCII field names (the names the mappers ask for); null for other names. */
+const ASCII_LOWER = new Map<string, string | null>();
+const ASCII_RE = /^[\x00-\x7f]*$/;
+
+function asciiLower(name: string): string | null {
+  let lower = ASCII_LOWER.get(name);
+  if (lower === undefined) {
+    lower = ASCII_RE.test(name) ? name.toLowerCase() : null;
+    if (ASCII_LOWER.size < 10_000) ASCII_LOWER.set(name, lower);
+  }
+  return lower;
+}
+
 /** Reads `name` from `obj`: exact key first, then a case-insensitive match. */
 export function field(obj: unknown, name: string): unknown {
   if (!isObject(obj)) return undefined;
   if (Object.hasOwn(obj, name)) return obj[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
+  const lower = asciiLower(name);
+  if (lower === null) {
+    const l = name.toLowerCase();
+    for (const k of Object.keys(obj)) if (k.toLowerCase() === l) return obj[k];
+    return undefined;
+  }
+  // A key whose lower case is this ASCII text has as many UTF-16 units as it (only ASCII
+  // letters and the Kelvin sign lower-case to ASCII letters), so other lengths are skipped
+  // without lower-casing them. Own keys in Object.keys order, as before.
+  const n = lower.length;
+  for (const k in obj) {
+    if (k.length === n && Object.hasOwn(obj, k) && k.toLowerCase() === lower) return obj[k];
+  }
   return undefined;
 }
 

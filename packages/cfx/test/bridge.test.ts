@@ -3,6 +3,8 @@
  * the local RabbitMQ, the bridge consuming them, the simulator as WATS.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { and, eq, WatsClient } from '@tswats/sdk';
 import { cfxReportId, createEnvelope, type JsonObject } from '@tswats/cfx';
@@ -39,6 +41,29 @@ describe('CFX bridge through the real RabbitMQ', () => {
     expect(steps.find((s) => s.name === 'PG_OK')).toMatchObject({ status: 'P' });
     expect(bridge.status().totals).toMatchObject({ received: 30, accepted: 30, reports: ids.length, deadLettered: 0 });
     expect(await topo.depth()).toBe(0);
+
+    // The same endpoints as the station.
+    expect((await fetch(`${bridge.url}/health/live`)).status).toBe(200);
+    expect(await (await fetch(`${bridge.url}/health/ready`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${bridge.url}/status`)).json()).toMatchObject({ state: 'running', ready: true, broker: { connected: true, linkOpen: true } });
+    const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tswats_cfx_messages_total\{outcome="accepted"\} 30$/m);
+    expect(metrics).toMatch(/^tswats_cfx_wats_calls_total\{kind="report",outcome="done"\} \d+$/m);
+    expect(metrics).toMatch(/^tswats_cfx_ready 1$/m);
+    expect(metrics).toMatch(/^tswats_cfx_envelopes_total\{message="UnitsTested"\} 30$/m);
+  });
+
+  it('unknownMessages: release gives an unknown message back to the broker (for a queue shared with another consumer)', async () => {
+    const sim = await testSim();
+    const topo = await testTopology();
+    const bridge = await testBridge(await bridgeConfig(sim, topo, { unknownMessages: 'release', broker: { credit: 1 } }));
+    const pub = await publisher(`/exchange/${topo.exchange}`);
+    await pub.send(fixtureJson('unknown-message.json'));
+    // Alone on the queue, the bridge gets it again and again: released every time, never lost.
+    await waitFor(() => bridge.status().totals.unknown >= 3, 10_000, 'the unknown message released and redelivered');
+    await bridge.close();
+    await waitFor(async () => (await topo.depth()) === 1, 10_000, 'the message back in the queue');
+    expect(bridge.status().totals).toMatchObject({ accepted: 0, deadLettered: 0 });
   });
 
   it('gzip bodies, batched arrays and the SDK fixtures go through; malformed and unmappable ones are dead-lettered with the reason', async () => {
@@ -203,6 +228,27 @@ describe('CFX bridge through the real RabbitMQ', () => {
     expect(bridge.status().state).toBe('running');
   }, 150_000);
 
+  it('over TLS (amqps, the CA from a file): bridged the same; a broker certificate the CA did not sign is refused and said so', async () => {
+    const broker = await privateBroker({ tls: true });
+    const sim = await testSim();
+    const topo = await testTopology({ amqp091Url: broker.url });
+    const tlsUrl = `amqps://guest:guest@localhost:${broker.tlsPort}`;
+    const bridge = await testBridge(await bridgeConfig(sim, topo, { broker: { url: tlsUrl, tls: { caFile: broker.caFile } } }));
+    const pub = await publisher(`/exchange/${topo.exchange}`, { port: broker.port });
+    const envelopes = Array.from({ length: 5 }, () => unitsTested({ units: 2 }));
+    await Promise.all(envelopes.map((e) => pub.send(e)));
+    await waitFor(() => sim.reportCount() === 10 && bridge.status().totals.accepted === 5, 20_000, 'reports over TLS');
+    expect(bridge.status().broker.url).toBe(`amqps://guest@localhost:${broker.tlsPort}`);
+
+    // Without our CA the system's trust store does not know the broker's certificate.
+    const dir = await tempDir();
+    const otherCa = `${dir}/other-ca.pem`;
+    await writeFile(otherCa, await selfSignedCa(dir));
+    const refused = await testBridge(await bridgeConfig(sim, topo, { broker: { url: tlsUrl, tls: { caFile: otherCa } }, http: { enabled: true, port: 0 } }));
+    await waitFor(() => /certificate|self.signed|unable to verify/i.test(refused.status().reason ?? ''), 10_000, 'a certificate error in the status');
+    expect(refused.status()).toMatchObject({ state: expect.stringMatching(/starting|broker-disconnected/), ready: false });
+  }, 120_000);
+
   it('a redelivered message makes no WATS call twice (effect ledger): asset log entries stay single', async () => {
     const sim = await testSim();
     const topo = await testTopology();
@@ -278,3 +324,9 @@ describe('CFX bridge through the real RabbitMQ', () => {
     expect(sim.reportCount()).toBe(0);
   });
 });
+
+/** A CA certificate (PEM) that signed nothing the broker uses. */
+async function selfSignedCa(dir: string): Promise<string> {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=some other CA'], { cwd: dir, stdio: 'ignore' });
+  return readFileSync(`${dir}/other.pem`, 'utf8');
+}

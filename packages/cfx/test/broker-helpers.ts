@@ -260,7 +260,9 @@ export function expectedIds(envelope: JsonObject): string[] {
  * plugin enabled) that a test may stop and start without disturbing tests that use the shared
  * broker. Needs root (the server runs as the rabbitmq user); `available` says whether it can run.
  */
-export async function privateBroker(): Promise<{ port: number; url: string; stop(): Promise<void>; start(): Promise<void> }> {
+export async function privateBroker(
+  options: { tls?: boolean } = {},
+): Promise<{ port: number; url: string; stop(): Promise<void>; start(): Promise<void>; tlsPort?: number; caFile?: string; dir: string }> {
   const { execFile } = await import('node:child_process');
   const { chown, writeFile, mkdir } = await import('node:fs/promises');
   const { createServer } = await import('node:net');
@@ -278,7 +280,23 @@ export async function privateBroker(): Promise<{ port: number; url: string; stop
   const dir = await mkdtemp(join(tmpdir(), 'tswats-rmq-'));
   const node = `tswats-${randomUUID().slice(0, 8)}@localhost`;
   await writeFile(join(dir, 'enabled_plugins'), '[rabbitmq_amqp1_0].\n');
-  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.local = 127.0.0.1:${port}\n`);
+  let conf = `listeners.tcp.local = 127.0.0.1:${port}\n`;
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    // A CA and a server certificate for localhost, made with openssl.
+    tlsPort = await freePort();
+    const ssl = (args: string[]) =>
+      new Promise<void>((resolve, reject) => execFile('openssl', args, { cwd: dir }, (err, _o, stderr) => (err ? reject(new Error(`openssl ${args[0]}: ${stderr}`)) : resolve())));
+    await ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tswats test CA']);
+    await ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+    await writeFile(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    await ssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
+    conf +=
+      `listeners.ssl.default = 127.0.0.1:${tlsPort}\n` +
+      `ssl_options.cacertfile = ${join(dir, 'ca.pem')}\nssl_options.certfile = ${join(dir, 'server.pem')}\nssl_options.keyfile = ${join(dir, 'server.key')}\n` +
+      'ssl_options.verify = verify_none\nssl_options.fail_if_no_peer_cert = false\n';
+  }
+  await writeFile(join(dir, 'rabbitmq.conf'), conf);
   await mkdir(join(dir, 'mnesia'));
   await mkdir(join(dir, 'log'));
   const { uid, gid } = await new Promise<{ uid: number; gid: number }>((resolve, reject) =>
@@ -287,7 +305,7 @@ export async function privateBroker(): Promise<{ port: number; url: string; stop
       resolve({ uid: Number(/uid=(\d+)/.exec(out)![1]), gid: Number(/gid=(\d+)/.exec(out)![1]) });
     }),
   );
-  for (const f of ['', 'enabled_plugins', 'rabbitmq.conf', 'mnesia', 'log']) await chown(join(dir, f), uid, gid);
+  for (const f of ['', 'enabled_plugins', 'rabbitmq.conf', 'mnesia', 'log', ...(options.tls ? ['server.key', 'server.pem', 'ca.pem'] : [])]) await chown(join(dir, f), uid, gid);
   const env = {
     ...process.env,
     RABBITMQ_NODENAME: node,
@@ -328,5 +346,12 @@ export async function privateBroker(): Promise<{ port: number; url: string; stop
     await stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
-  return { port, url: `amqp://guest:guest@127.0.0.1:${port}`, stop, start };
+  return {
+    port,
+    url: `amqp://guest:guest@127.0.0.1:${port}`,
+    stop,
+    start,
+    dir,
+    ...(tlsPort === undefined ? {} : { tlsPort, caFile: join(dir, 'ca.pem') }),
+  };
 }

@@ -54,15 +54,17 @@ export function registerApiHooks(app: FastifyInstance, sim: SimContext): void {
     }
   });
 
-  app.addHook('onSend', async (request, _reply, payload) => {
+  // Callback-style (not async) hooks: the same work without a promise per request.
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (request.simState?.dropAfter) {
       sim.stats.fault('dropAfter');
       dropConnection(request);
     }
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.simState && !request.simState.dropAfter) sim.stats.response(reply.statusCode);
+    done();
   });
 }

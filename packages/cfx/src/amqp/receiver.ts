@@ -51,6 +51,15 @@ export class CreditReceiver {
 
   private readonly conn: BrokerConnection;
   private readonly options: CreditReceiverOptions;
+  /**
+   * Settlements made since the last flush, applied together (in `finish` order) once the
+   * current round of I/O callbacks is over: rhea then writes one disposition frame for a run
+   * of consecutive deliveries with the same outcome instead of one frame (and one socket
+   * write) per message. A delivery whose connection was renewed meanwhile is left alone, as
+   * `finish` does (the broker redelivers it).
+   */
+  private pending: { delivery: Delivery; outcome: Outcome; generation: number }[] = [];
+  private flushScheduled = false;
 
   constructor(conn: BrokerConnection, options: CreditReceiverOptions) {
     this.conn = conn;
@@ -95,6 +104,7 @@ export class CreditReceiver {
   /** Stops granting credit for good and detaches the link. */
   close(): void {
     if (this.closed) return;
+    this.flush(); // settlements already made go out before the link is detached
     this.closed = true;
     try {
       if (this.link.is_open()) this.link.close();
@@ -131,12 +141,11 @@ export class CreditReceiver {
         self.busy--;
         let settled = false;
         if (conn.isCurrent(generation)) {
-          if (outcome.kind === 'accept') delivery.accept();
-          else if (outcome.kind === 'release') delivery.release();
-          else delivery.reject({ condition: outcome.condition, description: outcome.description.slice(0, 4000) });
+          if (self.closed) settle(delivery, outcome);
+          else self.settleSoon(delivery, outcome, generation);
           settled = true;
         }
-        self.topUp();
+        if (self.pending.length === 0) self.topUp(); // else after the pending settlements
         return settled;
       },
     };
@@ -146,6 +155,24 @@ export class CreditReceiver {
       return;
     }
     this.options.onMessage(inbound);
+    this.topUp();
+  }
+
+  private settleSoon(delivery: Delivery, outcome: Outcome, generation: number): void {
+    this.pending.push({ delivery, outcome, generation });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Applies the pending settlements, then tops the credit up. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const list = this.pending;
+    if (list.length === 0) return;
+    this.pending = [];
+    for (const p of list) if (this.conn.isCurrent(p.generation)) settle(p.delivery, p.outcome);
     this.topUp();
   }
 
@@ -162,4 +189,10 @@ export class CreditReceiver {
     // Batch small top-ups: flow frames for every single message cost more than they save.
     if (want > 0 && (want >= Math.max(1, Math.floor(this.options.window / 8)) || this.busy === 0)) this.link.add_credit(want);
   }
+}
+
+function settle(delivery: Delivery, outcome: Outcome): void {
+  if (outcome.kind === 'accept') delivery.accept();
+  else if (outcome.kind === 'release') delivery.release();
+  else delivery.reject({ condition: outcome.condition, description: outcome.description.slice(0, 4000) });
 }

@@ -40,14 +40,29 @@ export function createBridgeMetrics(status: () => BridgeStatus): BridgeMetrics {
   new Gauge({ name: 'tswats_cfx_broker_reconnects', help: 'Broker connections lost since start.', registers, collect() { this.set(s().broker.reconnects); } });
   new Gauge({ name: 'tswats_cfx_wats_up', help: '1 while WATS answers (the gate is open).', registers, collect() { this.set(s().wats.state === 'open' ? 1 : 0); } });
   new Gauge({ name: 'tswats_cfx_ready', help: '1 when /health/ready would answer 200.', registers, collect() { this.set(s().ready ? 1 : 0); } });
+  // Label children bound once: per-message increments then skip prom-client's label hashing.
+  const bound = <T>(make: (key: string) => T) => {
+    const cache = new Map<string, T>();
+    return (key: string): T => {
+      let c = cache.get(key);
+      if (c === undefined) cache.set(key, (c = make(key)));
+      return c;
+    };
+  };
+  const messageChild = bound((outcome) => messages.labels({ outcome }));
+  const envelopeChild = bound((message) => envelopes.labels({ message }));
+  const effectChild = bound((key) => {
+    const [kind, outcome] = key.split('/') as [string, string];
+    return effects.labels({ kind, outcome });
+  });
   return {
     registry,
     message(outcome, secs) {
-      messages.inc({ outcome });
+      messageChild(outcome).inc();
       if (secs !== undefined) seconds.observe(secs);
     },
-    envelope: (message) => envelopes.inc({ message }),
-    effect: (kind, outcome) => effects.inc({ kind, outcome }),
+    envelope: (message) => envelopeChild(message).inc(),
+    effect: (kind, outcome) => effectChild(`${kind}/${outcome}`).inc(),
     async text() {
       snap = status();
       try {

@@ -4,8 +4,14 @@ import { createHash } from 'node:crypto';
 export const CFX_REPORT_ID_NAMESPACE = '4f7c3d52-8a0e-4e9b-b1f6-2c5d8e7a9b13';
 
 /** RFC 9562 version-5 UUID (SHA-1) of `name` in `namespace`. */
+const NAMESPACE_BYTES = new Map<string, Buffer>();
+
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replaceAll('-', ''), 'hex');
+  let ns = NAMESPACE_BYTES.get(namespace);
+  if (ns === undefined) {
+    ns = Buffer.from(namespace.replaceAll('-', ''), 'hex');
+    if (NAMESPACE_BYTES.size < 100) NAMESPACE_BYTES.set(namespace, ns);
+  }
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

@@ -8,7 +8,7 @@
  */
 import { ReportParseError, type ReportIssue } from '../core/errors.js';
 import { locateJsonError } from './json-error.js';
-import { cloneJsonTree, JsonTreeError } from './json-tree.js';
+import { cloneJsonTree, JsonTreeError, shareJsonTree } from './json-tree.js';
 import { MEASUREMENT_KEYS } from './steps.js';
 import type { WsjfReport } from './types.js';
 
@@ -65,6 +65,24 @@ export function parseReport(input: string | Uint8Array | object, options: ParseR
   const issues = checkStructure(tree);
   if (issues.length > 0) fail(issues);
   return tree as WsjfReport;
+}
+
+/**
+ * @internal The input itself, typed as a report, when it already is plain JSON that
+ * {@link parseReport} would accept and copy unchanged (plain objects and arrays, strings,
+ * booleans, null, finite numbers; no `toJSON`, no undefined) and that {@link serializeReport}
+ * would not change either: then `JSON.stringify(input)` is exactly `reportToJson(parseReport(input))`.
+ * Undefined otherwise (the caller takes the copying path, which gives the same result or error).
+ * One walk without copying, for callers that serialise at once (`reports.submit`).
+ */
+export function plainReport(input: unknown): WsjfReport | undefined {
+  if (typeof input !== 'object' || input === null || input instanceof Uint8Array) return undefined;
+  try {
+    if (shareJsonTree(input, 'string') !== input) return undefined;
+  } catch {
+    return undefined;
+  }
+  return checkStructure(input).length === 0 ? (input as WsjfReport) : undefined;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface ValidateReportResult<R extends WsjfReport = WsjfReport> {
 }
 
 const RESULTS = ['P', 'F', 'D', 'E', 'T'] as const;
+/** The default limit table, resolved once (it is frozen). */
+let defaultLimits: FieldLimits | undefined;
 
 /**
  * Validates a report before submit and lists every problem as `path: message`, with paths
@@ -63,7 +65,7 @@ export function validateReport<R extends WsjfReport>(report: R, options: Validat
   const mode = options.mode ?? 'strict';
   const ctx: ValidationContext = {
     mode,
-    limits: resolveFieldLimits(options.limits),
+    limits: options.limits === undefined ? (defaultLimits ??= resolveFieldLimits()) : resolveFieldLimits(options.limits),
     allowProblematicChars: options.allowProblematicChars ?? false,
     errors: [],
     warnings: [],

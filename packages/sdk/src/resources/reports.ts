@@ -5,6 +5,7 @@ import { PagedQuery } from '../core/pagination.js';
 import type { components } from '../generated/wats-api.js';
 import type { Filter } from '../odata/filter.js';
 import { parseReport, reportToJson, validateReport, type WsjfReport } from '../report/index.js';
+import { plainReport } from '../report/parse.js';
 import type { HeaderExpand, HeaderOrderField, ReportHeader } from './report-header.js';
 import { toReportFile, type ReportFile } from './report-file.js';
 
@@ -110,7 +111,10 @@ export class ReportsResource extends APIResource {
    * @operation POST /api/Report/WSJF
    */
   async submit(report: WsjfReport | Record<string, unknown>, options: SubmitOptions = {}): Promise<SubmitResult> {
-    let parsed = parseReport(report);
+    // Input that is already plain report JSON is used as it is (it is serialised below, before
+    // anything can change it): the same report and the same JSON as from a parsed copy.
+    const plain = plainReport(report);
+    let parsed = plain ?? parseReport(report);
     if (typeof parsed.id !== 'string' || parsed.id === '') parsed = { ...parsed, id: globalThis.crypto.randomUUID() };
     const mode = options.validation ?? this.client.config.validation;
     let warnings: ReportIssue[] = [];
@@ -121,7 +125,7 @@ export class ReportsResource extends APIResource {
     }
     const { validation: _unused, ...requestOptions } = options;
     const res = await this.client.request<unknown>(
-      { method: 'POST', path: '/api/Report/WSJF', body: reportToJson(parsed) },
+      { method: 'POST', path: '/api/Report/WSJF', body: parsed === plain ? JSON.stringify(parsed) : reportToJson(parsed) },
       requestOptions,
     );
     // The server answers with InsertReportResult, sometimes wrapped in a list.

@@ -127,6 +127,23 @@ export class OperationRegistry {
 
   /** Resolves a request path (without query string) to an operation, a 405, or a 404. */
   match(method: string, pathname: string): RouteMatch {
+    // The spec never changes, so a (method, path) always matches the same way: the answers
+    // for recent paths are kept, and each caller gets its own copy.
+    const key = `${method}\n${pathname}`;
+    let found = this.matches.get(key);
+    if (found === undefined) {
+      found = this.matchUncached(method, pathname);
+      if (this.matches.size >= 1000) this.matches.clear();
+      this.matches.set(key, found);
+    }
+    if (found.kind === 'operation') return { kind: 'operation', operation: found.operation, params: { ...found.params } };
+    if (found.kind === 'method-not-allowed') return { kind: 'method-not-allowed', allow: [...found.allow] };
+    return { kind: 'not-found' };
+  }
+
+  private readonly matches = new Map<string, RouteMatch>();
+
+  private matchUncached(method: string, pathname: string): RouteMatch {
     const upper = method.toUpperCase();
     // HEAD is answered like GET, as ASP.NET does.
     const lookup = upper === 'HEAD' ? 'GET' : upper;

@@ -40,7 +40,11 @@ function num(value: unknown): number | undefined {
 /** Copies the defined entries only, so absent data never turns into `null`. */
 function defined(entries: Record<string, unknown>): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  // Own keys in insertion order (object literals have no inherited enumerable keys).
+  for (const k in entries) {
+    const v = entries[k];
+    if (v !== undefined && Object.hasOwn(entries, k)) out[k] = v;
+  }
   return out;
 }
 
