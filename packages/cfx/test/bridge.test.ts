@@ -5,13 +5,23 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { and, eq, WatsClient } from '@tswats/sdk';
 import { cfxReportId, createEnvelope, type JsonObject } from '@tswats/cfx';
 import { FIXTURES, fixtureJson } from './helpers.js';
 import { bridgeConfig, expectedIds, privateBroker, publisher, readQueue, tempDir, testBridge, testSim, testTopology, unitsTested, waitFor } from './broker-helpers.js';
 
 const TOKEN = 'dGVzdDp0ZXN0';
+
+/**
+ * One private RabbitMQ node (plain and TLS listeners) for the tests that stop the broker or
+ * need TLS: starting a node takes seconds, so they share it (tests in a file run one by one).
+ */
+let privateNode: ReturnType<typeof privateBroker> | undefined;
+const sharedPrivateBroker = () => (privateNode ??= privateBroker({ tls: true, cleanup: 'manual' }));
+afterAll(async () => {
+  if (privateNode) await (await privateNode).close();
+});
 const clientOf = (url: string) => new WatsClient({ baseUrl: url, token: TOKEN, logLevel: 'off' });
 
 describe('CFX bridge through the real RabbitMQ', () => {
@@ -202,14 +212,14 @@ describe('CFX bridge through the real RabbitMQ', () => {
 
   it('a broker restart mid-flow: the bridge reconnects, every unit arrives once', async () => {
     // A private RabbitMQ node, so stopping it disturbs no other test.
-    const broker = await privateBroker();
+    const broker = await sharedPrivateBroker();
     const sim = await testSim();
     sim.faults.latency(100); // slow WATS (100 ms per call, 4 at once) so the restart lands mid-flow
     const topo = await testTopology({ amqp091Url: broker.url });
     const dataDir = await tempDir();
     const bridge = await testBridge(await bridgeConfig(sim, topo, { dataDir, broker: { url: broker.url, credit: 20 }, wats: { url: sim.url, token: TOKEN, concurrency: 4 } }));
     const pub = await publisher(`/exchange/${topo.exchange}`, { port: broker.port });
-    const envelopes = Array.from({ length: 150 }, () => unitsTested({ units: 2 }));
+    const envelopes = Array.from({ length: 100 }, () => unitsTested({ units: 2 }));
     await Promise.all(envelopes.map((e) => pub.send(e)));
     await waitFor(() => bridge.status().totals.accepted >= 10, 20_000, 'some accepted');
     expect(await topo.depth()).toBeGreaterThan(50); // mid-flow: most messages still at the broker
@@ -229,7 +239,7 @@ describe('CFX bridge through the real RabbitMQ', () => {
   }, 150_000);
 
   it('over TLS (amqps, the CA from a file): bridged the same; a broker certificate the CA did not sign is refused and said so', async () => {
-    const broker = await privateBroker({ tls: true });
+    const broker = await sharedPrivateBroker();
     const sim = await testSim();
     const topo = await testTopology({ amqp091Url: broker.url });
     const tlsUrl = `amqps://guest:guest@localhost:${broker.tlsPort}`;

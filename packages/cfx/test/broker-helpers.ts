@@ -261,8 +261,8 @@ export function expectedIds(envelope: JsonObject): string[] {
  * broker. Needs root (the server runs as the rabbitmq user); `available` says whether it can run.
  */
 export async function privateBroker(
-  options: { tls?: boolean } = {},
-): Promise<{ port: number; url: string; stop(): Promise<void>; start(): Promise<void>; tlsPort?: number; caFile?: string; dir: string }> {
+  options: { tls?: boolean; /** Remove it after the test (default) or leave that to the caller's `close()`. */ cleanup?: 'test' | 'manual' } = {},
+): Promise<{ port: number; url: string; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void>; tlsPort?: number; caFile?: string; dir: string }> {
   const { execFile } = await import('node:child_process');
   const { chown, writeFile, mkdir } = await import('node:fs/promises');
   const { createServer } = await import('node:net');
@@ -342,15 +342,17 @@ export async function privateBroker(
   };
   const stop = () => run('rabbitmqctl', ['-n', node, 'stop']);
   await start();
-  onTestFinished(async () => {
+  const close = async () => {
     await stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-  });
+  };
+  if ((options.cleanup ?? 'test') === 'test') onTestFinished(close);
   return {
     port,
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     stop,
     start,
+    close,
     dir,
     ...(tlsPort === undefined ? {} : { tlsPort, caFile: join(dir, 'ca.pem') }),
   };
