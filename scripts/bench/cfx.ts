@@ -10,6 +10,7 @@
  * per run with amqplib (unique names) and deleted at the end, also on failure.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import amqplib from 'amqplib';
 import pino from 'pino';
@@ -266,6 +267,38 @@ interface Bridged extends Drain {
   stored: number;
   received: number;
   totals: Record<string, number>;
+  /** CPU ms of the simulator process and of RabbitMQ (all beam.smp processes) during the run; undefined without /proc. */
+  simCpuMs: number | undefined;
+  brokerCpuMs: number | undefined;
+}
+
+/** CPU time (ms) a process has used, from /proc (Linux); undefined elsewhere. */
+function procCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms of every RabbitMQ (beam.smp) process together. */
+function brokerCpuMs(): number | undefined {
+  try {
+    let sum = 0;
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'beam.smp') sum += procCpuMs(Number(d)) ?? 0;
+      } catch {
+        /* gone */
+      }
+    }
+    return sum;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bridge (in this process) drains the queue into a fresh simulator process. */
@@ -284,10 +317,14 @@ async function bridgeDrain(queue: string, n: number): Promise<Bridged> {
       { env: {} },
     );
     const cpu0 = process.cpuUsage();
+    const sim0 = procCpuMs(sim.pid);
+    const broker0 = brokerCpuMs();
     const t0 = performance.now();
     const bridge = await startBridge(config, { log: pino({ level: 'silent' }) });
     let seconds: number;
     let cpuMs: number;
+    let simCpuMs: number | undefined;
+    let brokerCpu: number | undefined;
     try {
       let lastAccepted = 0;
       let lastProgress = performance.now();
@@ -308,13 +345,17 @@ async function bridgeDrain(queue: string, n: number): Promise<Bridged> {
       seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       cpuMs = (cpu.user + cpu.system) / 1000;
+      const sim1 = procCpuMs(sim.pid);
+      const broker1 = brokerCpuMs();
+      simCpuMs = sim0 === undefined || sim1 === undefined ? undefined : sim1 - sim0;
+      brokerCpu = broker0 === undefined || broker1 === undefined ? undefined : broker1 - broker0;
       await bridge.whenIdle();
     } finally {
       await bridge.close();
     }
     const totals = bridge.status().totals;
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { reports: { stored: number; received: number } };
-    return { seconds, cpuMs, stored: stats.reports.stored, received: stats.reports.received, totals: { ...totals } };
+    return { seconds, cpuMs, stored: stats.reports.stored, received: stats.reports.received, totals: { ...totals }, simCpuMs, brokerCpuMs: brokerCpu };
   } finally {
     await sim.stop();
   }
@@ -323,6 +364,18 @@ async function bridgeDrain(queue: string, n: number): Promise<Bridged> {
 interface Round {
   bare: Drain;
   bridged: Bridged;
+}
+
+/** The CPU each process spent per bridged message: what the machine has to give at the target rate. */
+function cpuBudget(b: Bridged, n: number): string {
+  if (b.simCpuMs === undefined || b.brokerCpuMs === undefined) return '';
+  const per = (ms: number) => (ms * 1000) / n;
+  const total = per(b.cpuMs) + per(b.simCpuMs) + per(b.brokerCpuMs);
+  return (
+    `CPU per bridged message in that round: bridge ${fmt(per(b.cpuMs), 0)} µs, simulator ${fmt(per(b.simCpuMs), 0)} µs, RabbitMQ ${fmt(per(b.brokerCpuMs), 0)} µs; ` +
+    `${fmt(total, 0)} µs together, so ${cpus().length} cores allow at most about ${fmt((cpus().length * 1e6) / total, 0)} messages/s even if all three ran fully in parallel, ` +
+    `and the bridge alone (one thread) at most ${fmt(1e6 / per(b.cpuMs), 0)}.\n`
+  );
 }
 
 export async function benchCfx({ quick }: { quick: boolean }): Promise<BenchSection> {
@@ -399,6 +452,6 @@ ${rounds.map((r, i) => [row('bare', r.bare, i + 1), row('bridged', r.bridged, i 
 Caveat: RabbitMQ, the simulator and the bridge share the machine's ${cpus().length} cores, so the bridged figure includes their
 competition for CPU (the CPU column is this process only: the bridge, or the bare receiver); while bridging, this process
 used ${fmt((bestBridged.cpuMs / 10) / bestBridged.seconds, 0)} % of one core. Load average at the end of the run: ${loadavg()[0]!.toFixed(1)}.
-`;
+${cpuBudget(bestBridged, n)}`;
   return { title: 'CFX', body, targetsMet: met };
 }

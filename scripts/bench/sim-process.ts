@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/bin/tswats.mjs', import.meta.url));
 
-export async function startSimProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSimProcess(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI, 'sim', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
@@ -17,6 +17,7 @@ export async function startSimProcess(): Promise<{ url: string; stop(): Promise<
   });
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -7,6 +7,7 @@
  * Field names of {@link CfxWireMessage} are rhea's, so the transport can send it as it is
  * (wrapping `body` with `rhea.message.data_section`).
  */
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseEnvelope, normalizeMessageName, type CfxEnvelope } from './envelope.js';
 import { CfxDecodeError } from './errors.js';
@@ -133,12 +134,9 @@ export function decodeCfxBody(body: unknown, options: DecodeOptions = {}): CfxEn
   } else if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new CfxDecodeError('bad-body', `unsupported content-encoding "${options.contentEncoding}"`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    throw new CfxDecodeError('bad-utf8', 'body is not valid UTF-8', { cause: e });
-  }
+  // Checked first, then decoded by Buffer: much cheaper than a fatal TextDecoder per message.
+  if (!isUtf8(bytes)) throw new CfxDecodeError('bad-utf8', 'body is not valid UTF-8');
+  let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {

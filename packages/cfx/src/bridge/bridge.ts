@@ -152,7 +152,10 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
   const deadLetter = config.broker.deadLetter === null ? undefined : new ConfirmingSender(conn, config.broker.deadLetter);
 
   // --- processing --------------------------------------------------------------------------
-  const jobs = new Set<AbortController>();
+  // Messages being worked on, and one abort for all of them (shutdown aborts every job at once).
+  let jobs = 0;
+  const stopping = new AbortController();
+  const signal = stopping.signal;
   let idleWaiters: (() => void)[] = [];
   let ordered: Promise<void> = Promise.resolve();
   let callsRunning = 0;
@@ -173,8 +176,7 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
   async function handle(m: InboundMessage): Promise<void> {
     const started = performance.now();
     totals.received++;
-    const ac = new AbortController();
-    jobs.add(ac);
+    jobs++;
     let turn!: () => void;
     const prev = ordered;
     ordered = new Promise<void>((r) => (turn = r));
@@ -183,7 +185,7 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
       let outcome: 'accept' | 'release' | 'unknown' = 'accept';
       try {
         await prev;
-        const plan = await prepare(m.message, ac.signal);
+        const plan = await prepare(m.message, signal);
         turn();
         if (plan === 'unknown') outcome = 'unknown';
         else effects = plan;
@@ -194,8 +196,8 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
       if (outcome === 'unknown') return await settleUnknown(m, started);
       // Reports of a message go in parallel; asset and production calls in message order.
       const list = effects ?? [];
-      await Promise.all(list.filter((x) => x.kind === 'report').map((x) => runEffect(x, ac.signal)));
-      for (const effect of list) if (effect.kind !== 'report') await runEffect(effect, ac.signal);
+      await Promise.all(list.filter((x) => x.kind === 'report').map((x) => runEffect(x, signal)));
+      for (const effect of list) if (effect.kind !== 'report') await runEffect(effect, signal);
       const settled = m.finish({ kind: 'accept' });
       if (settled) {
         totals.accepted++;
@@ -206,7 +208,7 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
       }
     } catch (e) {
       if (e instanceof Unprocessable) await deadLetterMessage(m, e, started);
-      else if (ac.signal.aborted || closing) {
+      else if (signal.aborted || closing) {
         if (m.finish({ kind: 'release' })) totals.released++;
         metrics.message('released');
       } else {
@@ -216,8 +218,8 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
         metrics.message('released');
       }
     } finally {
-      jobs.delete(ac);
-      if (jobs.size === 0) {
+      jobs--;
+      if (jobs === 0) {
         const w = idleWaiters;
         idleWaiters = [];
         for (const f of w) f();
@@ -271,7 +273,9 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
     let unknown = 0;
     for (const r of results) {
       totals.envelopes++;
-      const short = r.messageName.slice(r.messageName.lastIndexOf('.') + 1);
+      // Names this bridge does not map are counted together: a sender making up names must not
+      // grow /status and the metric labels without bound.
+      const short = r.status === 'unknown' ? '(unknown)' : r.messageName.slice(r.messageName.lastIndexOf('.') + 1);
       byMessage[short] = (byMessage[short] ?? 0) + 1;
       metrics.envelope(short);
       if (r.status === 'unknown') unknown++;
@@ -506,14 +510,14 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
     status,
     url: server?.url,
     metrics,
-    whenIdle: () => (jobs.size === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
+    whenIdle: () => (jobs === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
     close: () =>
       (closed ??= (async () => {
         closing = true;
         receiver.setPaused(true);
         notify();
-        if (jobs.size > 0) {
-          log.info({ component: 'bridge', inFlight: jobs.size }, `finishing messages in flight (up to ${config.shutdownGraceMs} ms)`);
+        if (jobs > 0) {
+          log.info({ component: 'bridge', inFlight: jobs }, `finishing messages in flight (up to ${config.shutdownGraceMs} ms)`);
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([
             new Promise<void>((r) => idleWaiters.push(r)),
@@ -521,9 +525,9 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
           ]);
           clearTimeout(timer);
         }
-        for (const ac of jobs) ac.abort(new Error('the bridge is stopping'));
+        stopping.abort(new Error('the bridge is stopping'));
         gate.close();
-        if (jobs.size > 0) await new Promise<void>((r) => idleWaiters.push(r));
+        if (jobs > 0) await new Promise<void>((r) => idleWaiters.push(r));
         receiver.close();
         deadLetter?.close();
         await conn.close();
