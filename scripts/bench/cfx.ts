@@ -374,7 +374,7 @@ function cpuBudget(b: Bridged, n: number): string {
   return (
     `CPU per bridged message in that round: bridge ${fmt(per(b.cpuMs), 0)} µs, simulator ${fmt(per(b.simCpuMs), 0)} µs, RabbitMQ ${fmt(per(b.brokerCpuMs), 0)} µs; ` +
     `${fmt(total, 0)} µs together, so ${cpus().length} cores allow at most about ${fmt((cpus().length * 1e6) / total, 0)} messages/s even if all three ran fully in parallel. ` +
-    `The bridge's main thread is the limit (its process figure includes Node's GC and I/O threads).\n`
+    `The bridge's figure is its whole process: the main thread (AMQP, WATS calls) and the mapping worker thread (decoding, mapping, validation, serialising), so it can pass 100 % of one core.\n`
   );
 }
 

@@ -172,3 +172,63 @@ describe('resolveBridgeConfig', () => {
     expect(warnings.join('\n')).toMatch(/broker.password is in the config file/);
   });
 });
+
+describe('Preparer (the mapping worker\'s stage)', () => {
+  it('asks for part numbers WATS may know and commits nothing until they come; then maps with them', async () => {
+    const { Preparer } = await import('../src/bridge/prepare.js');
+    const { resolveCfxConfig, createEnvelope, encodeCfxMessage } = await import('@tswats/cfx');
+    const p = new Preparer({ mapping: resolveCfxConfig({}), lookup: { enabled: true, ttlMs: 60_000, negativeTtlMs: 1000, maxEntries: 10 } });
+    const env = createEnvelope({
+      messageName: 'UnitsTested',
+      source: 'Acme.FCT3000.SN0042',
+      body: { TestMethod: 'FCT', TestedUnits: [{ UnitIdentifier: 'CB-7', UnitPositionNumber: 1, OverallResult: 'Passed', Tests: [] }] },
+    });
+    const body = encodeCfxMessage(env).body;
+    expect(p.prepare(body, undefined)).toEqual({ kind: 'lookup', serials: ['CB-7'] });
+    p.addUnits([['CB-7', { partNumber: 'CTRL', revision: 'B' }]]);
+    const out = p.prepare(body, undefined);
+    expect(out.kind).toBe('ok');
+    if (out.kind !== 'ok') return;
+    expect(out.prepared.reports).toHaveLength(1);
+    expect(JSON.parse(out.prepared.reports[0]!.json)).toMatchObject({ pn: 'CTRL', rev: 'B', sn: 'CB-7', id: out.prepared.reports[0]!.id });
+    expect(out.prepared.envelopes).toEqual([expect.objectContaining({ short: 'UnitsTested', status: 'mapped' })]);
+    // Not in WATS and no fallback: unprocessable, naming the field.
+    const other = encodeCfxMessage(createEnvelope({ messageName: 'UnitsTested', source: 'X', body: { TestedUnits: [{ UnitIdentifier: 'ZZ-1', OverallResult: 'Passed' }] } })).body;
+    expect(p.prepare(other, undefined)).toEqual({ kind: 'lookup', serials: ['ZZ-1'] });
+    p.addUnits([['ZZ-1', undefined]]);
+    expect(p.prepare(other, undefined)).toMatchObject({ kind: 'unprocessable', code: 'CFX_ERR_MAPPING', field: 'MessageBody.TestedUnits[0].UnitIdentifier' });
+    expect(p.prepare(Buffer.from('{"oops'), undefined)).toMatchObject({ kind: 'unprocessable', code: 'CFX_ERR_DECODE' });
+  });
+});
+
+describe('MapClient (the worker thread)', () => {
+  it('prepares in a worker thread, answers its lookups, and replaces a worker that died', async () => {
+    const { MapClient } = await import('../src/bridge/map-client.js');
+    const { resolveCfxConfig, createEnvelope, encodeCfxMessage } = await import('@tswats/cfx');
+    const errors: Error[] = [];
+    const asked: string[][] = [];
+    const client = new MapClient({
+      preparer: { mapping: resolveCfxConfig({}), lookup: { enabled: true, ttlMs: 60_000, negativeTtlMs: 1000, maxEntries: 10 } },
+      lookUp: async (serials) => {
+        asked.push(serials);
+        return serials.map((sn) => [sn, { partNumber: `PN-${sn}` }]);
+      },
+      onWorkerError: (e) => errors.push(e),
+    });
+    const msg = (sn: string) =>
+      encodeCfxMessage(createEnvelope({ messageName: 'UnitsTested', source: 'H', body: { TestedUnits: [{ UnitIdentifier: sn, OverallResult: 'Passed' }] } })).body;
+    const [a, b] = await Promise.all([client.prepare(msg('A-1'), undefined), client.prepare(msg('B-1'), undefined)]);
+    expect(asked).toEqual([['A-1'], ['B-1']]);
+    expect(a.kind === 'ok' && JSON.parse(a.prepared.reports[0]!.json).pn).toBe('PN-A-1');
+    expect(b.kind === 'ok' && JSON.parse(b.prepared.reports[0]!.json).pn).toBe('PN-B-1');
+    expect(client.units).toMatchObject({ misses: 2 });
+    // The worker dies: what it held fails, the next message gets a new worker.
+    await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/exited/)]);
+    const c = await client.prepare(msg('C-1'), undefined);
+    expect(c.kind === 'ok' && JSON.parse(c.prepared.reports[0]!.json).pn).toBe('PN-C-1');
+    await client.close();
+    await expect(client.prepare(msg('D-1'), undefined)).rejects.toThrow(/closed/);
+  });
+});

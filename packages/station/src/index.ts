@@ -2,7 +2,7 @@
 export type * from './types.js';
 export { resolveStationConfig, loadStationOptions, readConfigDocument, readSecretFile, StationConfigError, isLoopback, DEFAULT_HTTP_PORT } from './config/resolve.js';
 export type { ConfigIssue, ResolveStationConfigOptions, ResolvedStationConfig } from './config/resolve.js';
-export { stationConfigJsonSchema, stationOptionsSchema, POST_ACTIONS } from './config/schema.js';
+export { configJsonSchema, stationConfigJsonSchema, stationOptionsSchema, POST_ACTIONS } from './config/schema.js';
 export type { StationOptions, FolderOptions } from './config/schema.js';
 export { initStation, renderConfigTemplate, writeConfigFile } from './config/init.js';
 export type { InitStationOptions, InitStationResult } from './config/init.js';
@@ -21,3 +21,4 @@ export type { ServiceStatusServer, ServiceStatusServerOptions } from './http/ser
 export { createSystemdNotifier } from './systemd/sd-notify.js';
 export type { SystemdNotifier, SystemdNotifierOptions } from './systemd/sd-notify.js';
 export { createLogger, flushLogger, closeLogger } from './log.js';
+export { workerSpec } from './worker-spec.js';

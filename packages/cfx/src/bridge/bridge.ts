@@ -14,7 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIError, WatsClient, type WsjfReport } from '@tswats/sdk';
+import { APIError, WatsClient } from '@tswats/sdk';
 import { createNodeFetch, type NodeFetch } from '@tswats/sdk/node';
 import { createServiceStatusServer, createLogger, type ServiceStatusServer } from '@tswats/station';
 import type { Logger } from 'pino';
@@ -22,17 +22,15 @@ import type { Message } from 'rhea';
 import { BrokerConnection, amqpErrorText } from '../amqp/connection.js';
 import { CreditReceiver, type InboundMessage, type Outcome } from '../amqp/receiver.js';
 import { ConfirmingSender, SendError, type OutgoingMessage } from '../amqp/sender.js';
-import type { CfxEnvelope } from '../envelope.js';
-import { CfxDecodeError, CfxMappingError } from '../errors.js';
-import { mapEnvelope } from '../map/map-envelope.js';
-import { createReportIndex } from '../map/report-index.js';
-import type { AssetUpdate, CfxMapResult, ProductionUpdate } from '../map/types.js';
-import { WorkTracker } from '../map/work-tracker.js';
-import { bodyBytes, decodeCfxMessage } from '../wire.js';
+import { CfxDecodeError } from '../errors.js';
+import type { AssetUpdate, ProductionUpdate } from '../map/types.js';
+import { bodyBytes } from '../wire.js';
 import type { BridgeConfig } from './config.js';
 import { WatsGate } from './gate.js';
 import { fileLedger, memoryLedger, type EffectLedger } from './ledger.js';
-import { UnitCache } from './lookup.js';
+import { lookUpUnits } from './lookup.js';
+import { MapClient } from './map-client.js';
+import type { Prepared, PreparedReport } from './prepare.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics.js';
 import type { BridgeProblem, BridgeState, BridgeStatus } from './status.js';
 
@@ -97,9 +95,6 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
     });
 
   const ledger: EffectLedger = config.dataDir ? fileLedger(join(config.dataDir, 'ledger')) : memoryLedger();
-  const work = new WorkTracker();
-  const reportIndex = createReportIndex({ maxEntries: 50_000 });
-  const units = new UnitCache(config.lookup);
   const totals: BridgeStatus['totals'] = { received: 0, accepted: 0, deadLettered: 0, rejected: 0, released: 0, unknown: 0, envelopes: 0, reports: 0, assetUpdates: 0, productionUpdates: 0, skipped: 0 };
   const byMessage: Record<string, number> = {};
   const problems: BridgeProblem[] = [];
@@ -157,10 +152,23 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
   const stopping = new AbortController();
   const signal = stopping.signal;
   let idleWaiters: (() => void)[] = [];
-  let ordered: Promise<void> = Promise.resolve();
   let callsRunning = 0;
   const callWaiters: (() => void)[] = [];
   const metrics = createBridgeMetrics(() => status());
+  const mapper = new MapClient({
+    preparer: { mapping: config.mapping, lookup: config.lookup },
+    lookUp: async (serials) => {
+      try {
+        return await gate.run(() => withCallSlot(() => lookUpUnits(client, serials, signal)), signal);
+      } catch (e) {
+        if (signal.aborted) throw e;
+        // WATS refused the query itself (not an outage): map as if it did not know the units.
+        log.warn({ component: 'lookup', err: e, serials }, 'part-number lookup failed: mapping without it');
+        return serials.map((sn) => [sn, undefined]);
+      }
+    },
+    onWorkerError: (err) => log.error({ component: 'map', err }, 'the mapping worker failed'),
+  });
 
   async function withCallSlot<T>(fn: () => Promise<T>): Promise<T> {
     while (callsRunning >= config.wats.concurrency) await new Promise<void>((r) => callWaiters.push(r));
@@ -177,27 +185,24 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
     const started = performance.now();
     totals.received++;
     jobs++;
-    let turn!: () => void;
-    const prev = ordered;
-    ordered = new Promise<void>((r) => (turn = r));
     try {
-      let effects: Effect[] | undefined;
-      let outcome: 'accept' | 'release' | 'unknown' = 'accept';
+      let body: Buffer;
       try {
-        await prev;
-        const plan = await prepare(m.message, signal);
-        turn();
-        if (plan === 'unknown') outcome = 'unknown';
-        else effects = plan;
+        body = bodyBytes(m.message.body);
       } catch (e) {
-        turn();
+        if (e instanceof CfxDecodeError) throw new Unprocessable(e.code, `${e.reason}: ${e.message}`);
         throw e;
       }
-      if (outcome === 'unknown') return await settleUnknown(m, started);
+      // Decoding and mapping run in the worker, in arrival order.
+      const out = await mapper.prepare(body, m.message.content_encoding);
+      if (out.kind === 'unprocessable') throw new Unprocessable(out.code, out.message, out.field);
+      const plan = out.prepared;
+      account(plan);
+      if (plan.unknownOnly) return await settleUnknown(m, started);
       // Reports of a message go in parallel; asset and production calls in message order.
-      const list = effects ?? [];
-      await Promise.all(list.filter((x) => x.kind === 'report').map((x) => runEffect(x, signal)));
-      for (const effect of list) if (effect.kind !== 'report') await runEffect(effect, signal);
+      await Promise.all(plan.reports.map((r) => runEffect(reportEffect(r), signal)));
+      for (const { update, key } of plan.assetUpdates) await runEffect(assetEffect(update, key), signal);
+      for (const { update, key } of plan.productionUpdates) await runEffect(productionEffect(update, key), signal);
       const settled = m.finish({ kind: 'accept' });
       if (settled) {
         totals.accepted++;
@@ -227,74 +232,23 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
     }
   }
 
-  /** Stage 1 (in arrival order): decode, look up, map. Returns the WATS calls, or 'unknown'. */
-  async function prepare(message: Message, signal: AbortSignal): Promise<Effect[] | 'unknown'> {
-    let envelopes: CfxEnvelope[];
-    try {
-      envelopes = decodeCfxMessage(message, { timeZone: config.mapping.timeZone });
-    } catch (e) {
-      if (e instanceof CfxDecodeError) throw new Unprocessable(e.code, `${e.reason}: ${e.message}`);
-      throw e;
-    }
-    const results: CfxMapResult[] = [];
-    for (const [i, env] of envelopes.entries()) {
-      // Map once; a unit WATS may know (no rule gave its part number, not cached yet) is looked
-      // up and the envelope mapped again. Units resolved by config never cost a lookup.
-      const missing = new Set<string>();
-      const lookupUnit = (sn: string) => {
-        if (config.lookup.enabled && !units.knows(sn)) missing.add(sn);
-        return units.lookup(sn);
-      };
-      let result: CfxMapResult | undefined;
-      let failure: unknown;
-      try {
-        result = mapEnvelope(env, config.mapping, { work, reportIndex, lookupUnit });
-      } catch (e) {
-        failure = e;
-      }
-      if (missing.size > 0) {
-        await gate.run(() => withCallSlot(() => units.fetch(client, missing, signal)), signal);
-        failure = undefined;
-        try {
-          result = mapEnvelope(env, config.mapping, { work, reportIndex, lookupUnit: units.lookup });
-        } catch (e) {
-          failure = e;
-        }
-      }
-      if (failure !== undefined || result === undefined) {
-        if (failure instanceof CfxMappingError) {
-          throw new Unprocessable(failure.code, envelopes.length > 1 ? `envelope ${i}: ${failure.message}` : failure.message, failure.field);
-        }
-        throw failure;
-      }
-      results.push(result);
-    }
-    const effects: Effect[] = [];
-    let unknown = 0;
-    for (const r of results) {
+  /** Counts a prepared message's envelopes and logs their warnings. */
+  function account(p: Prepared): void {
+    for (const e of p.envelopes) {
       totals.envelopes++;
-      // Names this bridge does not map are counted together: a sender making up names must not
-      // grow /status and the metric labels without bound.
-      const short = r.status === 'unknown' ? '(unknown)' : r.messageName.slice(r.messageName.lastIndexOf('.') + 1);
-      byMessage[short] = (byMessage[short] ?? 0) + 1;
-      metrics.envelope(short);
-      if (r.status === 'unknown') unknown++;
-      for (const w of r.warnings) log.warn({ component: 'map', messageName: r.messageName, uniqueId: r.uniqueId }, w);
-      for (const report of r.reports) effects.push(reportEffect(report));
-      r.assetUpdates.forEach((u, j) => effects.push(assetEffect(u, `${r.uniqueId}:${j}`)));
-      r.productionUpdates.forEach((u, j) => effects.push(productionEffect(u, `${r.uniqueId}:${j}`)));
-      reportIndex.remember(r.reports);
+      byMessage[e.short] = (byMessage[e.short] ?? 0) + 1;
+      metrics.envelope(e.short);
+      for (const w of e.warnings) log.warn({ component: 'map', messageName: e.messageName, uniqueId: e.uniqueId }, w);
     }
-    if (unknown > 0 && unknown === results.length) return 'unknown';
-    return effects;
   }
 
-  function reportEffect(report: WsjfReport): Effect {
+  function reportEffect(report: PreparedReport): Effect {
     return {
       key: `r:${report.id}`,
       kind: 'report',
       describe: `${report.type === 'R' ? 'UUR' : 'UUT'} ${report.id} (${report.sn})`,
-      call: (signal) => client.reports.submit(report, { signal }),
+      // Built, strictly validated and serialised in the mapping worker.
+      call: (signal) => client.reports.submitJson(report.json, report.id, { signal }),
     };
   }
 
@@ -479,7 +433,7 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
       inFlight: receiver.inFlight,
       totals: { ...totals },
       byMessage: { ...byMessage },
-      lookup: { enabled: config.lookup.enabled, entries: units.size, hits: units.hits, misses: units.misses },
+      lookup: { enabled: config.lookup.enabled, ...mapper.units },
       lastErrors: [...problems],
     };
   }
@@ -531,6 +485,7 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
         receiver.close();
         deadLetter?.close();
         await conn.close();
+        await mapper.close();
         await server?.close();
         ledger.close();
         await nodeFetch?.close();

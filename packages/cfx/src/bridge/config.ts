@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isLoopback, parseDuration, readConfigDocument, readSecretFile } from '@tswats/station';
+import { configJsonSchema, isLoopback, parseDuration, readConfigDocument, readSecretFile } from '@tswats/station';
 import { z } from 'zod';
 import { cfxMappingSchema, resolveCfxConfig, type CfxMappingConfig } from '../config.js';
 import { CfxConfigError, type CfxConfigIssue } from '../errors.js';
@@ -120,13 +120,7 @@ export type BridgeOptions = z.input<typeof bridgeOptionsSchema>;
  */
 export function bridgeConfigJsonSchema(): Record<string, unknown> {
   const full = bridgeOptionsSchema.extend({ mapping: cfxMappingSchema.optional().describe('How CFX messages become WATS data (see docs/cfx.md).') });
-  const schema = z.toJSONSchema(full, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://tswats.dev/schema/cfx-bridge-config.schema.json',
-    title: 'tswats CFX bridge configuration',
-    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
-  };
+  return configJsonSchema(full, 'cfx-bridge-config.schema.json', 'tswats CFX bridge configuration');
 }
 
 /** The resolved bridge config. */

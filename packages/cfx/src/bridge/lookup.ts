@@ -53,17 +53,9 @@ export class UnitCache {
 
   /** Asks WATS for every serial number in `serials` that the cache does not know. Errors propagate (the gate retries). */
   async fetch(client: WatsClient, serials: Iterable<string>, signal?: AbortSignal): Promise<void> {
-    for (const sn of new Set(serials)) {
-      if (this.knows(sn)) continue;
-      this.misses++;
-      const page = await client.reports.queryHeaders(
-        { filter: eq('serialNumber', sn), orderBy: ['start desc'], top: 1, select: ['partNumber', 'revision', 'serialNumber', 'start'] },
-        signal ? { signal } : {},
-      );
-      const h = page[0];
-      const unit: KnownUnit | undefined = h?.partNumber ? { partNumber: h.partNumber, ...(h.revision ? { revision: h.revision } : {}) } : undefined;
-      this.set(sn, unit);
-    }
+    const unknown = [...new Set(serials)].filter((sn) => !this.knows(sn));
+    this.misses += unknown.length;
+    for (const [sn, unit] of await lookUpUnits(client, unknown, signal)) this.set(sn, unit);
   }
 
   set(sn: string, unit: KnownUnit | undefined): void {
@@ -79,4 +71,18 @@ export class UnitCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** The part number of each serial number from its newest report in WATS (`undefined`: none). */
+export async function lookUpUnits(client: WatsClient, serials: readonly string[], signal?: AbortSignal): Promise<[string, KnownUnit | undefined][]> {
+  const out: [string, KnownUnit | undefined][] = [];
+  for (const sn of serials) {
+    const page = await client.reports.queryHeaders(
+      { filter: eq('serialNumber', sn), orderBy: ['start desc'], top: 1, select: ['partNumber', 'revision', 'serialNumber', 'start'] },
+      signal ? { signal } : {},
+    );
+    const h = page[0];
+    out.push([sn, h?.partNumber ? { partNumber: h.partNumber, ...(h.revision ? { revision: h.revision } : {}) } : undefined]);
+  }
+  return out;
 }

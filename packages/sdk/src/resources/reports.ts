@@ -124,15 +124,27 @@ export class ReportsResource extends APIResource {
       warnings = checked.warnings;
     }
     const { validation: _unused, ...requestOptions } = options;
-    const res = await this.client.request<unknown>(
-      { method: 'POST', path: '/api/Report/WSJF', body: parsed === plain ? JSON.stringify(parsed) : reportToJson(parsed) },
-      requestOptions,
-    );
+    return this.post(parsed === plain ? JSON.stringify(parsed) : reportToJson(parsed), parsed.id as string, warnings, requestOptions);
+  }
+
+  /**
+   * Submits a report that is already WSJF JSON text, as it is: no parsing, no validation, no id
+   * added. For reports built and checked elsewhere, e.g. serialised with `reportToJson` in a
+   * worker thread; the text must carry the report's `id` (`expectedId`, returned when the server
+   * does not echo it).
+   * @operation POST /api/Report/WSJF
+   */
+  async submitJson(json: string, expectedId: string, options: RequestOptions = {}): Promise<SubmitResult> {
+    return this.post(json, expectedId, [], options);
+  }
+
+  private async post(body: string, id: string, warnings: ReportIssue[], options: RequestOptions): Promise<SubmitResult> {
+    const res = await this.client.request<unknown>({ method: 'POST', path: '/api/Report/WSJF', body }, options);
     // The server answers with InsertReportResult, sometimes wrapped in a list.
     const answer = (Array.isArray(res.data) ? res.data[0] : res.data) as Record<string, unknown> | undefined;
-    const id = typeof answer?.ID === 'string' ? answer.ID : typeof answer?.uuid === 'string' ? answer.uuid : parsed.id;
+    const answered = typeof answer?.ID === 'string' ? answer.ID : typeof answer?.uuid === 'string' ? answer.uuid : id;
     return {
-      id: String(id),
+      id: String(answered),
       reportId: typeof answer?.Report_ID === 'number' ? answer.Report_ID : undefined,
       attempts: res.attempts,
       warnings,

@@ -135,13 +135,21 @@ export const stationOptionsSchema = z
 export type StationOptions = z.input<typeof stationOptionsSchema>;
 export type FolderOptions = z.input<typeof folderSchema>;
 
-/** The published JSON Schema of the config file. */
-export function stationConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(stationOptionsSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+/**
+ * A config file's published JSON Schema (draft 2020-12, input side: defaults are optional) from
+ * its zod schema; `file` names it under https://tswats.dev/schema/.
+ */
+export function configJsonSchema(schema: z.ZodType, file: string, title: string): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://tswats.dev/schema/station-config.schema.json',
-    title: 'tswats station configuration',
-    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+    $id: `https://tswats.dev/schema/${file}`,
+    title,
+    ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),
   };
+}
+
+/** The published JSON Schema of the config file. */
+export function stationConfigJsonSchema(): Record<string, unknown> {
+  return configJsonSchema(stationOptionsSchema, 'station-config.schema.json', 'tswats station configuration');
 }

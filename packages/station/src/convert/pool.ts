@@ -4,6 +4,7 @@
  * terminated (a busy loop cannot be interrupted any other way) and a fresh worker takes the
  * next job. A worker that dies fails only its own job.
  */
+import { workerSpec } from '../worker-spec.js';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { ConverterPoolError, rebuildError } from './errors.js';
 import type { ConvertJob, ConvertJobResult, FromWorker, ToWorker } from './messages.js';
@@ -48,25 +49,10 @@ interface Slot {
   ready: boolean;
 }
 
-/**
- * How to start a worker. Under vitest/tsx this module is TypeScript, and so is the worker:
- * Node 20 does not apply `--import tsx` from a worker's execArgv before loading its entry,
- * so the worker starts on a tiny bootstrap that registers tsx and then imports worker.ts.
- */
-function workerSpec(): { entry: string | URL; options: WorkerOptions } {
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return { entry: code, options: { eval: true, execArgv: ['--conditions=@tswats/source'] } };
-  }
-  return { entry: new URL('./worker.js', import.meta.url), options: {} };
-}
-
 export function createConverterPool(options: ConverterPoolOptions): ConverterPool {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const timeoutMs = options.timeoutMs;
-  const spec = workerSpec();
+  const spec = workerSpec(import.meta.url, 'worker');
   const slots: Slot[] = [];
   const waiting: Task[] = [];
   let nextId = 1;

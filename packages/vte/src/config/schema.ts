@@ -3,6 +3,7 @@
  * defaults and env and turns it into the frozen `VteConfig`.
  */
 import { z } from 'zod';
+import { configJsonSchema } from '@tswats/station';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const processCode = z.number().int().min(0);
@@ -141,11 +142,5 @@ export type VteDatabaseOptions = z.input<typeof vteDatabaseSchema>;
 
 /** The published JSON Schema of the `vte:` section (`schema/vte-config.schema.json` is this, committed). */
 export function vteConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(vteOptionsSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://tswats.dev/schema/vte-config.schema.json',
-    title: 'tswats VTE sync configuration',
-    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
-  };
+  return configJsonSchema(vteOptionsSchema, 'vte-config.schema.json', 'tswats VTE sync configuration');
 }
