@@ -12,6 +12,7 @@
  * address with the reason. While WATS is unreachable nothing is settled and no credit is
  * granted: the broker holds the messages.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIError, WatsClient } from '@tswats/sdk';
@@ -151,6 +152,8 @@ export async function startBridge(config: BridgeConfig, options: StartBridgeOpti
   let jobs = 0;
   const stopping = new AbortController();
   const signal = stopping.signal;
+  // Every WATS call in flight listens on it (up to the window): not a leak.
+  setMaxListeners(0, signal);
   let idleWaiters: (() => void)[] = [];
   let callsRunning = 0;
   const callWaiters: (() => void)[] = [];
