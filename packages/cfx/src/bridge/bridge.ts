@@ -3,9 +3,9 @@
  * WATS calls, and settles each message only when everything it produced was accepted.
  *
  * Per message:
- *  1. in arrival order (so a WorkStarted is seen before the UnitsTested of its transaction):
- *     decode, look up part numbers WATS knows (through the gate), map; remember UUTs for later
- *     UnitsRepaired;
+ *  1. in the mapping worker thread, in arrival order (so a WorkStarted is seen before the
+ *     UnitsTested of its transaction): decode, look up part numbers WATS knows (asked of this
+ *     thread, through the gate), map, validate, serialise; remember UUTs for later UnitsRepaired;
  *  2. concurrently with other messages (at most `wats.concurrency` calls at once): each WATS
  *     call through the gate, skipping calls the ledger has; then `accept`.
  * Undecodable/unmappable messages and messages WATS refuses (4xx) go to the dead-letter

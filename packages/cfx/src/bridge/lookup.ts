@@ -4,8 +4,9 @@
  * WATS production's own unit route needs the part number already, so reports are where a
  * serial number alone can be looked up.
  *
- * Mapping is synchronous, so the bridge first finds which serial numbers a message needs
- * (`missing`), fetches them (`fetch`), then maps with `lookup` reading the cache.
+ * Mapping is synchronous: the mapping worker keeps a {@link UnitCache} and asks the bridge for
+ * the serial numbers it does not know; the bridge asks WATS with {@link lookUpUnits} (through
+ * its gate) and hands the answers back (`Preparer.addUnits`).
  */
 import { eq, type WatsClient } from '@tswats/sdk';
 import type { KnownUnit, UnitLookup } from '../map/types.js';
@@ -49,13 +50,6 @@ export class UnitCache {
   knows(sn: string): boolean {
     const e = this.entries.get(sn);
     return e !== undefined && e.expires > this.now();
-  }
-
-  /** Asks WATS for every serial number in `serials` that the cache does not know. Errors propagate (the gate retries). */
-  async fetch(client: WatsClient, serials: Iterable<string>, signal?: AbortSignal): Promise<void> {
-    const unknown = [...new Set(serials)].filter((sn) => !this.knows(sn));
-    this.misses += unknown.length;
-    for (const [sn, unit] of await lookUpUnits(client, unknown, signal)) this.set(sn, unit);
   }
 
   set(sn: string, unit: KnownUnit | undefined): void {
